@@ -1,0 +1,55 @@
+package io.herald.broker;
+
+import java.net.URI;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Starts the embedded broker when asked to, and resolves where every connection to the broker
+ * goes.
+ */
+@Configuration(proxyBeanMethods = false)
+class BrokerConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(BrokerConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnProperty(name = "herald.broker.embedded", havingValue = "true", matchIfMissing = true)
+	EmbeddedBroker embeddedBroker(BrokerProperties properties) {
+		return EmbeddedBroker.start(properties.embeddedPort());
+	}
+
+	@Bean
+	BrokerEndpoint brokerEndpoint(BrokerProperties properties, ObjectProvider<EmbeddedBroker> embeddedBroker) {
+		EmbeddedBroker embedded = embeddedBroker.getIfAvailable();
+		URI uri = properties.url();
+		if (uri == null) {
+			if (embedded == null) {
+				throw new IllegalStateException(
+						"herald.broker.url must name the broker when herald.broker.embedded is false");
+			}
+			uri = URI.create("tcp://127.0.0.1:" + embedded.port());
+		}
+		BrokerEndpoint endpoint = new BrokerEndpoint(uri);
+		logger.info("Relaying to MQTT broker at {}", endpoint);
+		return endpoint;
+	}
+
+	@Bean
+	BrokerConnector brokerConnector(BrokerEndpoint endpoint, BrokerProperties properties) {
+		return new BrokerConnector(endpoint, properties.connectTimeout());
+	}
+
+	@Bean
+	BrokerHealthIndicator brokerHealthIndicator(BrokerConnector connector, BrokerProperties properties) {
+		return new BrokerHealthIndicator(new BrokerProbe(connector, properties.healthTimeout()),
+				connector.endpoint());
+	}
+
+}

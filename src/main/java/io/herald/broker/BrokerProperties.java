@@ -1,0 +1,32 @@
+package io.herald.broker;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where the MQTT broker is: the embedded one, or an external one named by URL.
+ *
+ * @param embedded whether to start the embedded broker in this process
+ * @param embeddedPort TCP port of the embedded broker on 127.0.0.1 ({@code 0} picks a free port)
+ * @param url broker URL ({@code tcp://host:port} or {@code ssl://host:port}); defaults to the
+ * embedded broker
+ * @param connectTimeout how long to wait for a TCP connection to the broker
+ * @param healthTimeout how long the health probe waits for the broker's CONNACK
+ */
+@Validated
+@ConfigurationProperties("herald.broker")
+public record BrokerProperties(
+		@DefaultValue("true") boolean embedded,
+		@DefaultValue("1883") @Min(0) @Max(65535) int embeddedPort,
+		URI url,
+		@DefaultValue("5s") @NotNull Duration connectTimeout,
+		@DefaultValue("3s") @NotNull Duration healthTimeout) {
+}

@@ -1,0 +1,149 @@
+package io.herald.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The in-process MQTT broker (HiveMQ Community Edition) Herald runs when no external broker is
+ * configured: MQTT 3.1, 3.1.1 and 5 on 127.0.0.1, in-memory persistence.
+ */
+final class EmbeddedBroker implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+	private final EmbeddedHiveMQ hivemq;
+
+	private final Path workDirectory;
+
+	private final int port;
+
+	private EmbeddedBroker(EmbeddedHiveMQ hivemq, Path workDirectory, int port) {
+		this.hivemq = hivemq;
+		this.workDirectory = workDirectory;
+		this.port = port;
+	}
+
+	/**
+	 * Start a broker listening on {@code 127.0.0.1:port}, or on a free port when {@code port} is 0.
+	 */
+	static EmbeddedBroker start(int requestedPort) {
+		int port = (requestedPort != 0) ? ensureFree(requestedPort) : freePort();
+		Path workDirectory = createWorkDirectory(port);
+		EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+			.withConfigurationFolder(workDirectory.resolve("conf"))
+			.withDataFolder(workDirectory.resolve("data"))
+			.withExtensionsFolder(workDirectory.resolve("extensions"))
+			.withoutLoggingBootstrap()
+			.build();
+		try {
+			hivemq.start().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while starting the embedded MQTT broker", ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			FileSystemUtils.deleteRecursively(workDirectory.toFile());
+			throw new IllegalStateException("Failed to start the embedded MQTT broker on 127.0.0.1:" + port, ex);
+		}
+		logger.info("Embedded MQTT broker listening on 127.0.0.1:{}", port);
+		return new EmbeddedBroker(hivemq, workDirectory, port);
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.hivemq.stop().get(30, TimeUnit.SECONDS);
+			this.hivemq.close();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("Embedded MQTT broker did not stop cleanly", ex);
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(this.workDirectory.toFile());
+		}
+	}
+
+	private static int ensureFree(int port) {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.setReuseAddress(true);
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			return port;
+		}
+		catch (BindException ex) {
+			throw new EmbeddedBrokerPortInUseException(port, ex);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Failed to check port " + port + " for the embedded MQTT broker", ex);
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Failed to find a free port for the embedded MQTT broker", ex);
+		}
+	}
+
+	private static Path createWorkDirectory(int port) {
+		try {
+			Path directory = Files.createTempDirectory("herald-broker-");
+			Files.createDirectories(directory.resolve("conf"));
+			Files.createDirectories(directory.resolve("data"));
+			Files.createDirectories(directory.resolve("extensions"));
+			Files.writeString(directory.resolve("conf").resolve("config.xml"), configXml(port));
+			return directory;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Failed to prepare the embedded MQTT broker's folders", ex);
+		}
+	}
+
+	private static String configXml(int port) {
+		return """
+				<?xml version="1.0"?>
+				<hivemq>
+				    <listeners>
+				        <tcp-listener>
+				            <port>%d</port>
+				            <bind-address>127.0.0.1</bind-address>
+				        </tcp-listener>
+				    </listeners>
+				    <persistence>
+				        <mode>in-memory</mode>
+				    </persistence>
+				    <anonymous-usage-statistics>
+				        <enabled>false</enabled>
+				    </anonymous-usage-statistics>
+				</hivemq>
+				""".formatted(port);
+	}
+
+}

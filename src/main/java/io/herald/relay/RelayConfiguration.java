@@ -1,0 +1,79 @@
+package io.herald.relay;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.herald.broker.BrokerConnector;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+/**
+ * Registers the MQTT-over-WebSocket endpoint and sizes the container's WebSocket buffers.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+class RelayConfiguration implements WebSocketConfigurer {
+
+	private final RelayProperties properties;
+
+	private final RelayWebSocketHandler handler;
+
+	RelayConfiguration(RelayProperties properties, RelayWebSocketHandler handler) {
+		this.properties = properties;
+		this.handler = handler;
+	}
+
+	@Override
+	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+		DefaultHandshakeHandler handshakeHandler = new DefaultHandshakeHandler();
+		handshakeHandler.setSupportedProtocols(MqttSubprotocolInterceptor.SUBPROTOCOLS.toArray(String[]::new));
+		registry.addHandler(this.handler, this.properties.path())
+			.setHandshakeHandler(handshakeHandler)
+			.addInterceptors(new MqttSubprotocolInterceptor())
+			.setAllowedOriginPatterns(this.properties.allowedOrigins());
+	}
+
+	@Bean
+	static ServletServerContainerFactoryBean webSocketContainer(ObjectProvider<RelayProperties> properties) {
+		// A FactoryBean is created early, for type checks: read the properties only once they are bound.
+		return new ServletServerContainerFactoryBean() {
+
+			@Override
+			public void afterPropertiesSet() {
+				RelayProperties relay = properties.getObject();
+				int chunkSize = Math.toIntExact(relay.bufferSize().toBytes());
+				// Binary messages reach the relay in chunks of this size, however large the message.
+				setMaxBinaryMessageBufferSize(chunkSize);
+				setMaxTextMessageBufferSize(chunkSize);
+				setAsyncSendTimeout(relay.sendTimeout().toMillis());
+				super.afterPropertiesSet();
+			}
+
+		};
+	}
+
+	@Bean
+	static RelayWebSocketHandler relayWebSocketHandler(BrokerConnector connector, RelayProperties properties,
+			RelayRegistry relayRegistry, ExecutorService relayCloseExecutor) {
+		return new RelayWebSocketHandler(connector, properties, relayRegistry, relayCloseExecutor);
+	}
+
+	@Bean
+	static RelayRegistry relayRegistry() {
+		return new RelayRegistry();
+	}
+
+	@Bean(destroyMethod = "shutdown")
+	static ExecutorService relayCloseExecutor() {
+		return Executors.newFixedThreadPool(2, new DefaultThreadFactory("herald-relay-close", true));
+	}
+
+}
