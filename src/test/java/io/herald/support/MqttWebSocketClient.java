@@ -104,7 +104,7 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 
 	/** Wait for the first received message of {@code type}. */
 	public MqttMessage awaitMessage(MqttMessageType type) {
-		Awaitility.await().atMost(Duration.ofSeconds(15))
+		Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(5))
 			.until(() -> this.received.stream().anyMatch((m) -> m.fixedHeader().messageType() == type));
 		return this.received.stream().filter((m) -> m.fixedHeader().messageType() == type).findFirst().orElseThrow();
 	}
