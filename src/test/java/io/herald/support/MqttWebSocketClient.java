@@ -63,11 +63,16 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 	}
 
 	public void send(MqttMessage message) {
+		send(ByteBuffer.wrap(encode(message)));
+	}
+
+	/** The wire bytes of {@code message}, encoded by Netty's MQTT codec. */
+	public static byte[] encode(MqttMessage message) {
 		EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
 		encoder.writeOutbound(message);
 		ByteBuf encoded = encoder.readOutbound();
 		try {
-			send(ByteBuffer.wrap(ByteBufUtil.getBytes(encoded)));
+			return ByteBufUtil.getBytes(encoded);
 		}
 		finally {
 			encoded.release();
