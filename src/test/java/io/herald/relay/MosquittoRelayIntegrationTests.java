@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MosquittoProcess;
 import io.herald.support.PahoClients;
 import io.herald.support.RequiredBinary;
@@ -16,10 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -28,8 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Herald in front of a real Mosquitto: the classic setup, with Herald in lighttpd's place.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@HeraldIntegrationTest
 class MosquittoRelayIntegrationTests {
 
 	private static MosquittoProcess mosquitto;

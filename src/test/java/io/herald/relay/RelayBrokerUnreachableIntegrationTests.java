@@ -5,13 +5,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 
+import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
+import io.herald.support.TestHttp;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
+import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -20,8 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A browser whose broker cannot be reached is told so with 1011 and a reason.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@HeraldIntegrationTest
 class RelayBrokerUnreachableIntegrationTests {
 
 	@LocalServerPort
@@ -43,6 +42,18 @@ class RelayBrokerUnreachableIntegrationTests {
 				"mqtt");
 		assertThat(client.awaitCloseCode()).isEqualTo(1011);
 		assertThat(client.closeReason()).startsWith("Broker unreachable").contains("127.0.0.1");
+	}
+
+	@Test
+	void readinessIsDownWithTheReasonWhileLivenessStaysUp() {
+		ResponseEntity<String> readiness = get("/actuator/health/readiness");
+		assertThat(readiness.getStatusCode().value()).isEqualTo(503);
+		assertThat(readiness.getBody()).contains("\"status\":\"DOWN\"").contains("Connection refused");
+		assertThat(get("/actuator/health/liveness").getStatusCode().value()).isEqualTo(200);
+	}
+
+	private ResponseEntity<String> get(String path) {
+		return TestHttp.get("https://localhost:" + this.port + path);
 	}
 
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
+import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
@@ -22,10 +23,8 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -34,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * What a browser sees when either side ends the session, or sends what the relay refuses.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "herald.relay.max-frame-size=64KB")
-@ActiveProfiles("test")
+@HeraldIntegrationTest
+@TestPropertySource(properties = "herald.relay.max-frame-size=64KB")
 class RelayCloseIntegrationTests {
 
 	@LocalServerPort

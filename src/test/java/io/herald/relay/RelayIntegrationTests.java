@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.herald.support.HeraldIntegrationTest;
 import io.herald.broker.BrokerEndpoint;
 import io.herald.support.PahoClients;
 import io.herald.support.TestTls;
@@ -23,10 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,8 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Paho Java clients subscribe through Herald over wss and receive what a TCP publisher sends to the
  * broker, for MQTT 3.1, 3.1.1 and 5.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
+@HeraldIntegrationTest
 class RelayIntegrationTests {
 
 	@LocalServerPort

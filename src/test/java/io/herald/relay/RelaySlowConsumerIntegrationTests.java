@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.herald.support.HeraldIntegrationTest;
 import io.herald.broker.BrokerEndpoint;
 import io.herald.support.MqttWebSocketClient;
 import io.herald.support.PahoClients;
+import io.herald.support.TestHttp;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -27,11 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.web.client.RestClient;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,8 +39,8 @@ import static org.awaitility.Awaitility.await;
  * A browser that stops reading holds back only its own broker connection: fifty others keep
  * receiving everything, and Herald stays healthy. Plain ws keeps the CPU on relaying, not TLS.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "server.ssl.enabled=false")
-@ActiveProfiles("test")
+@HeraldIntegrationTest
+@TestPropertySource(properties = "server.ssl.enabled=false")
 class RelaySlowConsumerIntegrationTests {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelaySlowConsumerIntegrationTests.class);
@@ -85,8 +84,8 @@ class RelaySlowConsumerIntegrationTests {
 					FAST_SUBSCRIBERS, MESSAGES, PAYLOAD_SIZE, (System.nanoTime() - start) / 1_000_000);
 
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.awaitingBrowser() == 1);
-			assertThat(RestClient.create().get().uri("http://localhost:" + this.port + "/actuator/health")
-				.retrieve().body(String.class)).contains("\"status\":\"UP\"");
+			assertThat(TestHttp.get("http://localhost:" + this.port + "/actuator/health").getBody())
+				.contains("\"status\":\"UP\"");
 		}
 		finally {
 			PahoClients.closeQuietly(publisher);
