@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -69,7 +70,7 @@ final class RelayConnection implements SendHandler {
 
 	private CloseStatus closeAfterSend;
 
-	private ByteBuf inFlight;
+	private final AtomicReference<ByteBuf> inFlight = new AtomicReference<>();
 
 	private long messageBytes;
 
@@ -194,18 +195,14 @@ final class RelayConnection implements SendHandler {
 		synchronized (this.sendLock) {
 			this.sending = true;
 		}
-		this.inFlight = data;
+		this.inFlight.set(data);
 		this.remote.sendBinary(chunk, this);
 	}
 
-	/** The asynchronous send of {@link #inFlight} to the browser finished. */
+	/** The asynchronous send of the chunk in flight to the browser finished. */
 	@Override
 	public void onResult(SendResult result) {
-		ByteBuf sent = this.inFlight;
-		this.inFlight = null;
-		if (sent != null) {
-			sent.release();
-		}
+		releaseInFlight();
 		CloseStatus close;
 		synchronized (this.sendLock) {
 			this.sending = false;
@@ -290,6 +287,13 @@ final class RelayConnection implements SendHandler {
 				logger.debug("[{}] Closing the WebSocket failed: {}", id(), ex.toString());
 			}
 		});
+	}
+
+	private void releaseInFlight() {
+		ByteBuf sent = this.inFlight.getAndSet(null);
+		if (sent != null) {
+			sent.release();
+		}
 	}
 
 	private void resumeBrowserIfWritable() {
