@@ -69,7 +69,8 @@ public final class Bench {
 		}
 		System.err.printf("%s round %d/%d: starting %s%n", Instant.now(), round, this.options.rounds(),
 				this.options.targets());
-		try (Servers servers = new Servers(directory, this.options.heraldJar(), this.options.heraldJvmOptions())) {
+		try (Servers servers = new Servers(directory, this.options.heraldJar(), this.options.heraldJvmOptions(),
+				this.options.heraldArguments())) {
 			List<Target> targets = servers.start(this.options.targets());
 			ScenarioRunner runner = new ScenarioRunner(client, servers.brokerPort(), this::onLoaded);
 			for (Target target : targets) {
@@ -146,7 +147,8 @@ public final class Bench {
 
 	/** The command line. */
 	record Options(boolean quick, int rounds, List<String> targets, List<Scenario> scenarios, Path heraldJar,
-			Path work, Path out, boolean profile, List<String> heraldJvmOptions, int clientThreads) {
+			Path work, Path out, boolean profile, List<String> heraldJvmOptions, List<String> heraldArguments,
+			int clientThreads) {
 
 		static Options parse(String[] args) {
 			boolean quick = false;
@@ -158,6 +160,7 @@ public final class Bench {
 			Path work = null;
 			Path out = null;
 			List<String> jvm = new ArrayList<>();
+			List<String> heraldArguments = new ArrayList<>();
 			for (int i = 0; i < args.length; i++) {
 				switch (args[i]) {
 					case "--quick" -> quick = true;
@@ -169,6 +172,7 @@ public final class Bench {
 					case "--work" -> work = Path.of(args[++i]);
 					case "--out" -> out = Path.of(args[++i]);
 					case "--herald-jvm" -> jvm.addAll(Arrays.asList(args[++i].trim().split("\\s+")));
+					case "--herald-args" -> heraldArguments.addAll(Arrays.asList(args[++i].trim().split("\\s+")));
 					default -> throw new IllegalArgumentException("Unknown option " + args[i]);
 				}
 			}
@@ -176,6 +180,7 @@ public final class Bench {
 				throw new IllegalArgumentException("--herald-jar, --work and --out are required (run.sh sets them)");
 			}
 			jvm.removeIf(String::isEmpty);
+			heraldArguments.removeIf(String::isEmpty);
 			if (profile) {
 				jvm.add("-XX:StartFlightRecording=filename=" + out.toAbsolutePath()
 						+ "/{name}.jfr,settings=profile,dumponexit=true");
@@ -186,7 +191,7 @@ public final class Bench {
 				.filter((s) -> keys.contains(s.key()))
 				.toList();
 			return new Options(quick, rounds != null ? rounds : (quick ? 1 : 3), targets, scenarios, jar, work, out,
-					profile, jvm, 2);
+					profile, jvm, heraldArguments, 2);
 		}
 
 		private static List<String> targetNames(String list) {

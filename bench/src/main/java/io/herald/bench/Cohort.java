@@ -54,6 +54,10 @@ final class Cohort implements Subscriber.Listener {
 
 	private final Semaphore pending;
 
+	private static final int GIVE_UP_AFTER = 200;
+
+	private final AtomicInteger failedInARow = new AtomicInteger();
+
 	Cohort(LoadClient client, Target target, MqttQoS qos, boolean leaveAfterSubscribe, String idPrefix, Tally tally,
 			int maxPending) {
 		this.client = client;
@@ -65,10 +69,13 @@ final class Cohort implements Subscriber.Listener {
 		this.pending = new Semaphore(maxPending);
 	}
 
-	/** Open {@code count} subscribers, at most {@code maxPending} between TCP connect and SUBACK. */
+	/**
+	 * Open {@code count} subscribers, at most {@code maxPending} between TCP connect and SUBACK;
+	 * stop early once {@value #GIVE_UP_AFTER} in a row failed (the target takes no more).
+	 */
 	void connect(int count, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		for (int i = 0; i < count; i++) {
+		for (int i = 0; i < count && this.failedInARow.get() < GIVE_UP_AFTER; i++) {
 			long left = deadline - System.nanoTime();
 			try {
 				if (left <= 0 || !this.pending.tryAcquire(left, TimeUnit.NANOSECONDS)) {
@@ -151,6 +158,7 @@ final class Cohort implements Subscriber.Listener {
 	@Override
 	public void established(Subscriber subscriber) {
 		this.succeeded.incrementAndGet();
+		this.failedInARow.set(0);
 		this.lastEstablished.accumulate(subscriber.establishedAt());
 		this.establishMicros.recordValue(TimeUnit.NANOSECONDS.toMicros(subscriber.establishNanos()));
 		if (!this.leaveAfterSubscribe) {
@@ -162,6 +170,7 @@ final class Cohort implements Subscriber.Listener {
 	@Override
 	public void failed(Subscriber subscriber, String reason) {
 		this.failed.incrementAndGet();
+		this.failedInARow.incrementAndGet();
 		// Keep reasons short and few: the first words name the cause.
 		String key = reason.length() > 120 ? reason.substring(0, 120) : reason;
 		if (this.failures.size() < 20 || this.failures.containsKey(key)) {

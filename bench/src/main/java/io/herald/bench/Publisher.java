@@ -13,7 +13,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttDecoder;
@@ -51,11 +50,12 @@ final class Publisher extends SimpleChannelInboundHandler<MqttMessage> {
 	}
 
 	/** Connect to the broker and wait for its CONNACK. */
-	static Publisher connect(EventLoopGroup group, int brokerPort, String clientId) {
+	static Publisher connect(EventLoopGroup group, Class<? extends Channel> channelType, int brokerPort,
+			String clientId) {
 		Promise<Void> connected = group.next().newPromise();
 		Publisher publisher = new Publisher(connected);
 		new Bootstrap().group(group)
-			.channel(NioSocketChannel.class)
+			.channel(channelType)
 			.option(ChannelOption.TCP_NODELAY, true)
 			.handler(new ChannelInitializer<Channel>() {
 

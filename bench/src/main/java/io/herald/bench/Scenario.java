@@ -58,7 +58,7 @@ record Scenario(String key, String title, int subscribers, MqttQoS qos, double r
 					new Scenario("w", "warm-up churn", 0, MqttQoS.AT_LEAST_ONCE, 0, Duration.ofSeconds(1), 20));
 		}
 		return List.of(
-				new Scenario("w", "warm-up", 200, MqttQoS.AT_LEAST_ONCE, 50, Duration.ofSeconds(10), 0),
+				new Scenario("w", "warm-up", 200, MqttQoS.AT_LEAST_ONCE, 100, Duration.ofSeconds(5), 0),
 				new Scenario("w", "warm-up churn", 0, MqttQoS.AT_LEAST_ONCE, 0, Duration.ofSeconds(3), 100));
 	}
 

@@ -40,6 +40,8 @@ final class Servers implements AutoCloseable {
 
 	private final List<String> heraldJvmOptions;
 
+	private final List<String> heraldArguments;
+
 	private final List<ServerProcess> started = new ArrayList<>();
 
 	private ServerProcess mosquitto;
@@ -48,10 +50,11 @@ final class Servers implements AutoCloseable {
 
 	private int brokerWebSocketPort;
 
-	Servers(Path directory, Path heraldJar, List<String> heraldJvmOptions) {
+	Servers(Path directory, Path heraldJar, List<String> heraldJvmOptions, List<String> heraldArguments) {
 		this.directory = directory;
 		this.heraldJar = heraldJar;
 		this.heraldJvmOptions = heraldJvmOptions;
+		this.heraldArguments = heraldArguments;
 	}
 
 	int brokerPort() {
@@ -182,6 +185,7 @@ final class Servers implements AutoCloseable {
 				"--herald.broker.url=tcp://127.0.0.1:" + this.brokerPort,
 				"--herald.tls.self-signed-directory=" + this.directory.resolve(key + "-tls"),
 				"--server.ssl.enabled=" + tls);
+		command.addAll(this.heraldArguments);
 		ServerProcess herald = track(ServerProcess.start(key, command, this.directory));
 		herald.awaitPort(port, START_TIMEOUT);
 		return new Target(name, uri(tls ? "wss" : "ws", port), herald, this.mosquitto);
