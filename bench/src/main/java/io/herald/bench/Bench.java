@@ -72,7 +72,7 @@ public final class Bench {
 		try (Servers servers = new Servers(directory, this.options.heraldJar(), this.options.heraldJvmOptions(),
 				this.options.heraldArguments())) {
 			List<Target> targets = servers.start(this.options.targets());
-			ScenarioRunner runner = new ScenarioRunner(client, servers.brokerPort(), this::onLoaded);
+			ScenarioRunner runner = new ScenarioRunner(client, servers.brokerPort(), this::profile);
 			for (Target target : targets) {
 				for (Scenario warmUp : Scenario.warmUp(this.options.quick())) {
 					runner.run(warmUp, target, round);
@@ -83,6 +83,7 @@ public final class Bench {
 				Scenario scenario = scenarios.get(s);
 				for (Target target : rotate(targets, round - 1 + s)) {
 					this.loads.add(Machine.loadAverage());
+					servers.restartBroker();
 					Result result = runner.run(scenario, target, round);
 					this.results.add(result);
 					System.err.printf("  %s  %-13s %s%n", scenario.key(), target.name(), brief(result));
@@ -91,28 +92,48 @@ public final class Bench {
 		}
 	}
 
-	/** In profile mode, a class histogram and native memory summary of Herald while loaded. */
-	private void onLoaded(Scenario scenario, Target target) {
+	/**
+	 * In profile mode, Herald's heap histogram and native memory summary when idle and when loaded,
+	 * and a flight recording of the measured phase.
+	 */
+	private void profile(ScenarioRunner.Phase phase, Scenario scenario, Target target) {
 		if (!this.options.profile() || !target.isHerald() || "w".equals(scenario.key())) {
 			return;
 		}
 		String name = target.name().replace(' ', '-') + "-" + scenario.key();
-		for (String command : List.of("GC.class_histogram", "VM.native_memory")) {
-			Path file = this.options.out().resolve(name + "-" + command + ".txt");
-			List<String> args = new ArrayList<>(List.of("jcmd", Long.toString(target.server().pid()), command));
-			if (command.equals("VM.native_memory")) {
-				args.add("summary");
+		String jfr = this.options.out().resolve(name + ".jfr").toString();
+		switch (phase) {
+			case IDLE, LOADED -> {
+				String label = name + "-" + phase.name().toLowerCase(Locale.ROOT);
+				jcmd(target, label + "-histogram.txt", "GC.class_histogram");
+				jcmd(target, label + "-native-memory.txt", "VM.native_memory", "summary");
 			}
-			try {
-				Process jcmd = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(file.toFile()).start();
-				jcmd.waitFor(60, TimeUnit.SECONDS);
+			case MEASURE_START -> jcmd(target, null, "JFR.start", "name=bench", "settings=profile");
+			case MEASURE_END -> {
+				jcmd(target, null, "JFR.dump", "name=bench", "filename=" + jfr);
+				jcmd(target, null, "JFR.stop", "name=bench");
 			}
-			catch (IOException ex) {
-				System.err.println("  jcmd failed: " + ex);
+		}
+	}
+
+	private void jcmd(Target target, String file, String... command) {
+		List<String> args = new ArrayList<>(List.of("jcmd", Long.toString(target.server().pid())));
+		args.addAll(List.of(command));
+		Path output = this.options.out().resolve(file != null ? file : "jcmd.log");
+		try {
+			Process jcmd = new ProcessBuilder(args).redirectErrorStream(true)
+				.redirectOutput(file != null ? ProcessBuilder.Redirect.to(output.toFile())
+						: ProcessBuilder.Redirect.appendTo(output.toFile()))
+				.start();
+			if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
+				jcmd.destroyForcibly();
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+		}
+		catch (IOException ex) {
+			System.err.println("  jcmd failed: " + ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -182,8 +203,6 @@ public final class Bench {
 			jvm.removeIf(String::isEmpty);
 			heraldArguments.removeIf(String::isEmpty);
 			if (profile) {
-				jvm.add("-XX:StartFlightRecording=filename=" + out.toAbsolutePath()
-						+ "/{name}.jfr,settings=profile,dumponexit=true");
 				jvm.add("-XX:NativeMemoryTracking=summary");
 			}
 			List<String> keys = scenarioKeys;

@@ -5,7 +5,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 
 import io.netty.util.concurrent.Promise;
 import org.HdrHistogram.Histogram;
@@ -28,14 +27,35 @@ final class ScenarioRunner {
 
 	private final int brokerPort;
 
-	private final BiConsumer<Scenario, Target> onLoaded;
+	private final Hooks hooks;
 
 	private int runs;
 
-	ScenarioRunner(LoadClient client, int brokerPort, BiConsumer<Scenario, Target> onLoaded) {
+	ScenarioRunner(LoadClient client, int brokerPort, Hooks hooks) {
 		this.client = client;
 		this.brokerPort = brokerPort;
-		this.onLoaded = onLoaded;
+		this.hooks = hooks;
+	}
+
+	/** Points in a scenario where a profiler may look at the servers. */
+	enum Phase {
+
+		/** Before any subscriber connects. */
+		IDLE,
+		/** Every subscriber connected, before the measured phase. */
+		LOADED,
+		/** The measured phase (publishing, or churn) is about to start. */
+		MEASURE_START,
+		/** The measured phase ended. */
+		MEASURE_END
+
+	}
+
+	/** Called at each {@link Phase}, outside the measured CPU time where it can be. */
+	interface Hooks {
+
+		void at(Phase phase, Scenario scenario, Target target);
+
 	}
 
 	Result run(Scenario scenario, Target target, int round) {
@@ -57,6 +77,7 @@ final class ScenarioRunner {
 	private void deliver(Scenario scenario, Target target, String prefix, Result result) {
 		Publisher publisher = this.client.publisher(this.brokerPort, prefix + "publisher");
 		try {
+			this.hooks.at(Phase.IDLE, scenario, target);
 			ProcStats.Sample idleServer = ProcStats.sample(target.serverPids());
 			ProcStats.Sample idleAll = ProcStats.sample(target.allPids());
 			result.put(Figure.SERVER_THREADS_IDLE, idleServer.threads());
@@ -73,7 +94,8 @@ final class ScenarioRunner {
 			ProcStats.Sample loadedAll = ProcStats.sample(target.allPids());
 			result.put(Figure.SERVER_RSS_KB_PER_CONNECTION, perConnection(loadedServer.rssKb() - idleServer.rssKb(), connected));
 			result.put(Figure.ALL_RSS_KB_PER_CONNECTION, perConnection(loadedAll.rssKb() - idleAll.rssKb(), connected));
-			this.onLoaded.accept(scenario, target);
+			this.hooks.at(Phase.LOADED, scenario, target);
+			this.hooks.at(Phase.MEASURE_START, scenario, target);
 
 			ProcStats.Sample before = ProcStats.sample(target.allPids());
 			ProcStats.Sample clientBefore = ProcStats.self();
@@ -87,6 +109,7 @@ final class ScenarioRunner {
 			long elapsed = System.nanoTime() - publishStart;
 			ProcStats.Sample used = ProcStats.sample(target.allPids()).minus(before);
 			ProcStats.Sample clientUsed = ProcStats.self().minus(clientBefore);
+			this.hooks.at(Phase.MEASURE_END, scenario, target);
 
 			long expected = publisher.published() * connected;
 			long delivered = tally.delivered();
@@ -111,6 +134,8 @@ final class ScenarioRunner {
 	}
 
 	private void churn(Scenario scenario, Target target, String prefix, Result result) {
+		this.hooks.at(Phase.IDLE, scenario, target);
+		this.hooks.at(Phase.MEASURE_START, scenario, target);
 		ProcStats.Sample idleServer = ProcStats.sample(target.serverPids());
 		ProcStats.Sample idleAll = ProcStats.sample(target.allPids());
 		ProcStats.Sample clientBefore = ProcStats.self();
@@ -136,6 +161,7 @@ final class ScenarioRunner {
 		cohort.awaitClosed(Duration.ofSeconds(30));
 		ProcStats.Sample used = ProcStats.sample(target.allPids()).minus(idleAll);
 		ProcStats.Sample clientUsed = ProcStats.self().minus(clientBefore);
+		this.hooks.at(Phase.MEASURE_END, scenario, target);
 		Histogram times = cohort.establishMicros();
 		int ok = cohort.succeeded();
 		result.put(Figure.ATTEMPTED, planned);

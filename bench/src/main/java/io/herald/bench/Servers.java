@@ -72,7 +72,7 @@ final class Servers implements AutoCloseable {
 		List<Target> targets = new ArrayList<>();
 		for (String name : wanted) {
 			targets.add(switch (name) {
-				case MOSQUITTO_WS -> new Target(name, uri("ws", this.brokerWebSocketPort), this.mosquitto, this.mosquitto);
+				case MOSQUITTO_WS -> new Target(name, uri("ws", this.brokerWebSocketPort), null, this::broker);
 				case LIGHTTPD_WSS -> startLighttpd();
 				case NGINX_WSS -> startNginx();
 				case HERALD_WSS -> startHerald(name, true);
@@ -83,9 +83,23 @@ final class Servers implements AutoCloseable {
 		return targets;
 	}
 
+	/**
+	 * A fresh broker on the same ports, so that no measurement inherits the memory another one made
+	 * the broker allocate; the relays connect per browser and need no restart.
+	 */
+	void restartBroker() {
+		this.mosquitto.close();
+		this.started.remove(this.mosquitto);
+		startMosquitto(this.brokerPort, this.brokerWebSocketPort);
+	}
+
 	private void startMosquitto() {
-		this.brokerPort = ServerProcess.freePort();
-		this.brokerWebSocketPort = ServerProcess.freePort();
+		startMosquitto(ServerProcess.freePort(), ServerProcess.freePort());
+	}
+
+	private void startMosquitto(int port, int webSocketPort) {
+		this.brokerPort = port;
+		this.brokerWebSocketPort = webSocketPort;
 		Path config = write("mosquitto.conf", """
 				# Benchmark broker: no persistence, anyone may connect, no connection limit.
 				per_listener_settings false
@@ -104,8 +118,10 @@ final class Servers implements AutoCloseable {
 				protocol websockets
 				max_connections -1
 				""".formatted(this.brokerPort, this.brokerWebSocketPort));
-		this.mosquitto = track(ServerProcess.start("mosquitto", List.of("mosquitto", "-c", config.toString()),
-				this.directory));
+		this.mosquitto = ServerProcess.start("mosquitto", List.of("mosquitto", "-c", config.toString()),
+				this.directory);
+		// First in the list: stopped last, after the relays.
+		this.started.add(0, this.mosquitto);
 		this.mosquitto.awaitPort(this.brokerPort, START_TIMEOUT).awaitPort(this.brokerWebSocketPort, START_TIMEOUT);
 	}
 
@@ -133,7 +149,7 @@ final class Servers implements AutoCloseable {
 		ServerProcess lighttpd = track(ServerProcess.start("lighttpd",
 				List.of("lighttpd", "-D", "-f", config.toString()), this.directory));
 		lighttpd.awaitPort(port, START_TIMEOUT);
-		return new Target(LIGHTTPD_WSS, uri("wss", port), lighttpd, this.mosquitto);
+		return new Target(LIGHTTPD_WSS, uri("wss", port), lighttpd, this::broker);
 	}
 
 	private Target startNginx() {
@@ -169,7 +185,7 @@ final class Servers implements AutoCloseable {
 		ServerProcess nginx = track(ServerProcess.start("nginx", List.of("nginx", "-p", this.directory + "/", "-e",
 				this.directory + "/nginx-error.log", "-c", config.toString()), this.directory));
 		nginx.awaitPort(port, START_TIMEOUT);
-		return new Target(NGINX_WSS, uri("wss", port), nginx, this.mosquitto);
+		return new Target(NGINX_WSS, uri("wss", port), nginx, this::broker);
 	}
 
 	private Target startHerald(String name, boolean tls) {
@@ -177,9 +193,7 @@ final class Servers implements AutoCloseable {
 		String key = tls ? "herald-wss" : "herald-ws";
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		for (String option : this.heraldJvmOptions) {
-			command.add(option.replace("{name}", key).replace("{dir}", this.directory.toString()));
-		}
+		command.addAll(this.heraldJvmOptions);
 		Collections.addAll(command, "-jar", this.heraldJar.toString(), "--server.address=127.0.0.1",
 				"--server.port=" + port, "--herald.broker.embedded=false",
 				"--herald.broker.url=tcp://127.0.0.1:" + this.brokerPort,
@@ -188,7 +202,7 @@ final class Servers implements AutoCloseable {
 		command.addAll(this.heraldArguments);
 		ServerProcess herald = track(ServerProcess.start(key, command, this.directory));
 		herald.awaitPort(port, START_TIMEOUT);
-		return new Target(name, uri(tls ? "wss" : "ws", port), herald, this.mosquitto);
+		return new Target(name, uri(tls ? "wss" : "ws", port), herald, this::broker);
 	}
 
 	/** A self-signed EC P-256 certificate for lighttpd and nginx (Herald generates its own, also P-256). */
