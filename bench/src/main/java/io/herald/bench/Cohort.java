@@ -54,7 +54,8 @@ final class Cohort implements Subscriber.Listener {
 
 	private final Semaphore pending;
 
-	private static final int GIVE_UP_AFTER = 200;
+	/** As many as may be connecting at once: a whole batch timed out, the target takes no more. */
+	private static final int GIVE_UP_AFTER = 100;
 
 	private final AtomicInteger failedInARow = new AtomicInteger();
 

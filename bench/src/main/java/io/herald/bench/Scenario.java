@@ -29,10 +29,10 @@ record Scenario(String key, String title, int subscribers, MqttQoS qos, double r
 		return List.of(
 				new Scenario("a", "(a) 1,000 subscribers, QoS 1, 10 msg/s for 40 s", 1000, MqttQoS.AT_LEAST_ONCE, 10,
 						Duration.ofSeconds(40), 0),
-				new Scenario("b", "(b) 9,000 mostly idle subscribers, QoS 1, 1 msg/s for 20 s", 9000,
-						MqttQoS.AT_LEAST_ONCE, 1, Duration.ofSeconds(20), 0),
+				new Scenario("b", "(b) 9,000 mostly idle subscribers, QoS 1, 1 msg/s for 10 s", 9000,
+						MqttQoS.AT_LEAST_ONCE, 1, Duration.ofSeconds(10), 0),
 				new Scenario("c", "(c) 100 subscribers, QoS 0, publisher as fast as they keep up (" + WINDOW
-						+ " messages ahead at most) for 15 s", 100, MqttQoS.AT_MOST_ONCE, 0, Duration.ofSeconds(15), 0),
+						+ " messages ahead at most) for 10 s", 100, MqttQoS.AT_MOST_ONCE, 0, Duration.ofSeconds(10), 0),
 				new Scenario("d", "(d) churn: 200 connect+subscribe+disconnect a second for 60 s", 0,
 						MqttQoS.AT_LEAST_ONCE, 0, Duration.ofSeconds(60), 200));
 	}
