@@ -22,12 +22,12 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("herald.feed")
-public record FeedProperties(
+record FeedProperties(
 		@DefaultValue("/news/#") @NotEmpty List<String> topics,
 		@DefaultValue("1000") @Min(1) @Max(1_000_000) int historySize,
 		@DefaultValue("30s") @NotNull Duration maxReconnectDelay) {
 
-	public FeedProperties {
+	FeedProperties {
 		if (topics != null) {
 			for (String topic : topics) {
 				try {
