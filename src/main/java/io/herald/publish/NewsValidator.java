@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.herald.feed.InvalidTopicException;
+import tools.jackson.databind.JsonNode;
 import io.herald.feed.TopicFilter;
 
 /**
@@ -38,8 +39,13 @@ final class NewsValidator {
 		if (request.payload() == null) {
 			problems.add(FieldProblem.of(prefix + "payload", "is required (a string, or any JSON value)"));
 		}
-		if (request.qos() != null && (request.qos() < 0 || request.qos() > 2)) {
+		JsonNode qos = request.qos();
+		if (!NewsRequest.isAbsent(qos)
+				&& !(qos.isIntegralNumber() && qos.canConvertToInt() && qos.intValue() >= 0 && qos.intValue() <= 2)) {
 			problems.add(FieldProblem.of(prefix + "qos", "must be 0, 1 or 2"));
+		}
+		if (!NewsRequest.isAbsent(request.retain()) && !request.retain().isBoolean()) {
+			problems.add(FieldProblem.of(prefix + "retain", "must be true or false"));
 		}
 		return problems;
 	}

@@ -108,8 +108,34 @@ class NewsControllerTests {
 	}
 
 	@Test
-	void refusesQosThatIsNotANumber() {
+	void refusesQosThatIsNotAWholeNumber() {
 		assertInvalid(post("{\"topic\": \"a\", \"payload\": \"x\", \"qos\": \"high\"}"), "qos");
+		assertInvalid(post("{\"topic\": \"a\", \"payload\": \"x\", \"qos\": 1.5}"), "qos");
+		assertInvalid(post("{\"topic\": \"a\", \"payload\": \"x\", \"qos\": \"1\"}"), "qos");
+	}
+
+	@Test
+	void refusesRetainThatIsNotABoolean() {
+		assertInvalid(post("{\"topic\": \"a\", \"payload\": \"x\", \"retain\": \"yes\"}"), "retain");
+		assertInvalid(post("{\"topic\": \"a\", \"payload\": \"x\", \"retain\": 1}"), "retain");
+	}
+
+	@Test
+	void refusesTopicThatIsNotAString() {
+		assertInvalid(post("{\"topic\": {\"name\": \"a\"}, \"payload\": \"x\"}"), "topic");
+	}
+
+	@Test
+	void treatsNullQosAndRetainAsAbsentAndNullPayloadAsJson() {
+		given(this.publisher.publish(any())).willAnswer((invocation) -> accepted(invocation.getArgument(0)));
+
+		assertThat(post("{\"topic\": \"a\", \"payload\": null, \"qos\": null, \"retain\": null}"))
+			.hasStatus(HttpStatus.ACCEPTED);
+
+		OutgoingNews sent = sentNews();
+		assertThat(new String(sent.payload(), StandardCharsets.UTF_8)).isEqualTo("null");
+		assertThat(sent.qos()).isEqualTo(1);
+		assertThat(sent.retain()).isFalse();
 	}
 
 	@Test
