@@ -22,6 +22,8 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @EnableWebSocket
 class RelayConfiguration implements WebSocketConfigurer {
 
+	private static final int TEXT_BUFFER_CHARS = 256;
+
 	private final RelayProperties properties;
 
 	private final RelayWebSocketHandler handler;
@@ -52,7 +54,8 @@ class RelayConfiguration implements WebSocketConfigurer {
 				int chunkSize = Math.toIntExact(relay.bufferSize().toBytes());
 				// Binary messages reach the relay in chunks of this size, however large the message.
 				setMaxBinaryMessageBufferSize(chunkSize);
-				setMaxTextMessageBufferSize(chunkSize);
+				// Text is refused with 1003 on its first chunk: no need for Tomcat's 16 KB char buffer.
+				setMaxTextMessageBufferSize(TEXT_BUFFER_CHARS);
 				setAsyncSendTimeout(relay.sendTimeout().toMillis());
 				super.afterPropertiesSet();
 			}

@@ -87,6 +87,13 @@ final class RelayConnection implements SendHandler {
 		return this.browser.getId();
 	}
 
+	/** Whether a chunk from the broker is waiting for the browser to take it. */
+	boolean awaitingBrowser() {
+		synchronized (this.sendLock) {
+			return this.sending;
+		}
+	}
+
 	/** Stop reading from the browser until the broker connection is up. */
 	void awaitUpstream() {
 		synchronized (this.flowLock) {

@@ -3,18 +3,33 @@ package io.herald.support;
 import java.net.http.HttpClient;
 import java.time.Duration;
 
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * A {@link RestClient} for a Herald started by a test: https on localhost, trusting the
- * self-signed certificate, bounded timeouts, and every status returned rather than thrown.
+ * An HTTP client for tests that trusts Herald's self-signed certificate and returns error
+ * responses instead of throwing them.
  */
 public final class TestHttp {
+
+	private static final RestClient CLIENT = RestClient.builder()
+		.requestFactory(new JdkClientHttpRequestFactory(HttpClient.newBuilder().sslContext(TestTls.trustingAll()).build()))
+		.build();
 
 	private TestHttp() {
 	}
 
+	public static ResponseEntity<String> get(String url) {
+		return CLIENT.get().uri(url).retrieve().onStatus(HttpStatusCode::isError, (request, response) -> {
+		}).toEntity(String.class);
+	}
+
+	/**
+	 * A client for the Herald on {@code https://localhost:port}, with bounded timeouts, that returns
+	 * every status rather than throwing.
+	 */
 	public static RestClient client(int port) {
 		HttpClient http = HttpClient.newBuilder()
 			.sslContext(TestTls.trustingAll())

@@ -1,0 +1,114 @@
+package io.herald.relay;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.herald.support.HeraldIntegrationTest;
+import io.herald.support.MosquittoProcess;
+import io.herald.support.PahoClients;
+import io.herald.support.RequiredBinary;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Herald in front of a real Mosquitto: the classic setup, with Herald in lighttpd's place.
+ */
+@HeraldIntegrationTest
+class MosquittoRelayIntegrationTests {
+
+	private static MosquittoProcess mosquitto;
+
+	@LocalServerPort
+	private int port;
+
+	@BeforeAll
+	static void startMosquitto() {
+		mosquitto = MosquittoProcess.start();
+	}
+
+	@AfterAll
+	static void stopMosquitto() {
+		if (mosquitto != null) {
+			mosquitto.close();
+		}
+	}
+
+	@DynamicPropertySource
+	static void externalBroker(DynamicPropertyRegistry registry) {
+		registry.add("herald.broker.embedded", () -> "false");
+		registry.add("herald.broker.url", () -> mosquitto.tcpUri());
+	}
+
+	@Test
+	void mosquittoPubReachesWebSocketSubscriber() throws Exception {
+		Path mosquittoPub = RequiredBinary.find("mosquitto_pub", "mosquitto-clients");
+		BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
+		MqttClient subscriber = PahoClients.connect(relayUri(), MqttConnectOptions.MQTT_VERSION_3_1_1);
+		try {
+			subscriber.subscribe("/news/+/sport", 1,
+					(topic, message) -> arrived.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
+			run(mosquittoPub.toString(), "-h", "127.0.0.1", "-p", String.valueOf(mosquitto.port()), "-q", "1", "-t",
+					"/news/usa/tennis", "-m", "ace");
+			run(mosquittoPub.toString(), "-h", "127.0.0.1", "-p", String.valueOf(mosquitto.port()), "-q", "1", "-t",
+					"/news/europe/sport", "-m", "this is the message about european sports");
+
+			assertThat(arrived.poll(15, TimeUnit.SECONDS))
+				.isEqualTo("/news/europe/sport this is the message about european sports");
+			assertThat(arrived).isEmpty();
+		}
+		finally {
+			PahoClients.closeQuietly(subscriber);
+		}
+	}
+
+	@Test
+	void webSocketPublisherReachesMosquittoSub() throws Exception {
+		Path mosquittoSub = RequiredBinary.find("mosquitto_sub", "mosquitto-clients");
+		Process sub = new ProcessBuilder(mosquittoSub.toString(), "-h", "127.0.0.1", "-p",
+				String.valueOf(mosquitto.port()), "-t", "/news/#", "-q", "1", "-v", "-C", "1", "-W", "30")
+			.redirectErrorStream(true)
+			.start();
+		MqttClient publisher = PahoClients.connect(relayUri(), MqttConnectOptions.MQTT_VERSION_3_1_1);
+		try {
+			// mosquitto_sub says nothing until it prints the message: publish until it has one.
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+			while (sub.isAlive() && System.nanoTime() < deadline) {
+				publisher.publish("/news/asia/sport", "from a browser".getBytes(StandardCharsets.UTF_8), 1, false);
+				sub.waitFor(200, TimeUnit.MILLISECONDS);
+			}
+			assertThat(sub.waitFor(1, TimeUnit.SECONDS)).as("mosquitto_sub received a message").isTrue();
+			String output = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(output).isEqualTo("/news/asia/sport from a browser\n");
+			assertThat(sub.exitValue()).isZero();
+		}
+		finally {
+			PahoClients.closeQuietly(publisher);
+			sub.destroyForcibly();
+		}
+	}
+
+	private static void run(String... command) throws IOException, InterruptedException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.exitValue()).as(output).isZero();
+	}
+
+	private String relayUri() {
+		return "wss://localhost:" + this.port + "/mqtt";
+	}
+
+}

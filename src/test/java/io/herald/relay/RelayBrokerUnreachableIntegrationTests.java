@@ -1,0 +1,59 @@
+package io.herald.relay;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+
+import io.herald.support.HeraldIntegrationTest;
+import io.herald.support.MqttWebSocketClient;
+import io.herald.support.TestHttp;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A browser whose broker cannot be reached is told so with 1011 and a reason.
+ */
+@HeraldIntegrationTest
+class RelayBrokerUnreachableIntegrationTests {
+
+	@LocalServerPort
+	private int port;
+
+	@DynamicPropertySource
+	static void unreachableBroker(DynamicPropertyRegistry registry) throws IOException {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			closedPort = socket.getLocalPort();
+		}
+		registry.add("herald.broker.embedded", () -> "false");
+		registry.add("herald.broker.url", () -> "tcp://127.0.0.1:" + closedPort);
+	}
+
+	@Test
+	void browserIsClosedWith1011NamingTheBroker() {
+		MqttWebSocketClient client = MqttWebSocketClient.connect(URI.create("wss://localhost:" + this.port + "/mqtt"),
+				"mqtt");
+		assertThat(client.awaitCloseCode()).isEqualTo(1011);
+		assertThat(client.closeReason()).startsWith("Broker unreachable").contains("127.0.0.1");
+	}
+
+	@Test
+	void readinessIsDownWithTheReasonWhileLivenessStaysUp() {
+		ResponseEntity<String> readiness = get("/actuator/health/readiness");
+		assertThat(readiness.getStatusCode().value()).isEqualTo(503);
+		assertThat(readiness.getBody()).contains("\"status\":\"DOWN\"").contains("Connection refused");
+		assertThat(get("/actuator/health/liveness").getStatusCode().value()).isEqualTo(200);
+	}
+
+	private ResponseEntity<String> get(String path) {
+		return TestHttp.get("https://localhost:" + this.port + path);
+	}
+
+}

@@ -1,0 +1,194 @@
+package io.herald.relay;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+
+import io.herald.support.HeraldIntegrationTest;
+import io.herald.support.MqttWebSocketClient;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What a browser sees when either side ends the session, or sends what the relay refuses.
+ */
+@HeraldIntegrationTest
+@TestPropertySource(properties = "herald.relay.max-frame-size=64KB")
+class RelayCloseIntegrationTests {
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private RelayRegistry registry;
+
+	@Test
+	void negotiatesTheFirstOfferedMqttSubprotocol() {
+		MqttWebSocketClient both = MqttWebSocketClient.connect(relayUri(), "mqtt", "mqttv3.1");
+		MqttWebSocketClient legacy = MqttWebSocketClient.connect(relayUri(), "mqttv3.1");
+		try {
+			assertThat(both.subprotocol()).isEqualTo("mqtt");
+			assertThat(legacy.subprotocol()).isEqualTo("mqttv3.1");
+		}
+		finally {
+			both.close();
+			legacy.close();
+		}
+	}
+
+	@Test
+	void handshakeOfferingNoMqttSubprotocolIsRefusedWith400() {
+		assertThatExceptionOfType(CompletionException.class)
+			.isThrownBy(() -> MqttWebSocketClient.connect(relayUri(), "chat"))
+			.havingCause()
+			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
+					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(400));
+	}
+
+	@Test
+	void disconnectThenBrokerCloseEndsWith1000() {
+		MqttWebSocketClient client = connectedClient("disconnecting");
+		client.send(MqttMessage.DISCONNECT);
+		assertThat(client.awaitCloseCode()).isEqualTo(1000);
+	}
+
+	@Test
+	void brokerClosingWithoutDisconnectEndsWith1011() {
+		MqttWebSocketClient client = connectedClient("second-connect");
+		// A second CONNECT is a protocol violation: the broker drops the connection.
+		client.send(connect("second-connect"));
+		assertThat(client.awaitCloseCode()).isEqualTo(1011);
+		assertThat(client.closeReason()).isEqualTo("Broker closed the connection");
+	}
+
+	@Test
+	void textFrameEndsWith1003() {
+		MqttWebSocketClient client = connectedClient("texter");
+		client.sendText("hello");
+		assertThat(client.awaitCloseCode()).isEqualTo(1003);
+	}
+
+	@Test
+	void messageOverMaxFrameSizeEndsWith1009() {
+		MqttWebSocketClient client = connectedClient("big");
+		client.send(publish(new byte[64 * 1024]));
+		assertThat(client.awaitCloseCode()).as(client::closeReason).isEqualTo(1009);
+		assertThat(client.closeReason()).contains("herald.relay.max-frame-size");
+	}
+
+	@Test
+	void messageAtMaxFrameSizeIsRelayed() {
+		MqttWebSocketClient client = connectedClient("large-publish");
+		byte[] payload = new byte[64 * 1024 - 64];
+		client.send(publish(payload));
+		assertThat(client.awaitMessage(MqttMessageType.PUBACK)).isNotNull();
+		client.close();
+	}
+
+	@Test
+	void malformedMqttEndsWith1002() {
+		MqttWebSocketClient client = MqttWebSocketClient.connect(relayUri(), "mqtt");
+		client.send(ByteBuffer.wrap(new byte[] { 0x10, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01 }));
+		assertThat(client.awaitCloseCode()).isEqualTo(1002);
+	}
+
+	@Test
+	void connectCyclesLeaveNoConnectionOrSocketBehind() throws IOException {
+		warmUp();
+		long baseline = openSockets();
+		for (int i = 0; i < 150; i++) {
+			MqttWebSocketClient client = connectedClient("cycle-" + i);
+			if (i % 3 == 0) {
+				client.send(MqttMessage.DISCONNECT);
+				client.awaitCloseCode();
+			}
+			else if (i % 3 == 1) {
+				client.close();
+			}
+			else {
+				client.abort();
+			}
+		}
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			assertThat(this.registry.size()).isZero();
+			// Each relayed session holds four sockets in this JVM (test client, browser side,
+			// upstream, embedded broker's end): a leak of any would show here.
+			assertThat(openSockets()).isLessThanOrEqualTo(baseline + 5);
+		});
+	}
+
+	private void warmUp() {
+		MqttWebSocketClient client = connectedClient("warm-up");
+		client.close();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.size() == 0);
+	}
+
+	private MqttWebSocketClient connectedClient(String clientId) {
+		MqttWebSocketClient client = MqttWebSocketClient.connect(relayUri(), "mqtt");
+		client.send(connect(clientId));
+		MqttConnAckMessage connAck = (MqttConnAckMessage) client.awaitMessage(MqttMessageType.CONNACK);
+		assertThat(connAck.variableHeader().connectReturnCode())
+			.isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+		return client;
+	}
+
+	private static MqttMessage connect(String clientId) {
+		return MqttMessageBuilders.connect()
+			.clientId(clientId)
+			.protocolVersion(MqttVersion.MQTT_3_1_1)
+			.cleanSession(true)
+			.keepAlive(30)
+			.build();
+	}
+
+	private static MqttMessage publish(byte[] payload) {
+		return MqttMessageBuilders.publish()
+			.topicName("/news/europe/sport")
+			.qos(MqttQoS.AT_LEAST_ONCE)
+			.messageId(7)
+			.payload(Unpooled.wrappedBuffer(payload))
+			.build();
+	}
+
+	private static long openSockets() throws IOException {
+		try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+			return descriptors.filter(RelayCloseIntegrationTests::isSocket).count();
+		}
+	}
+
+	private static boolean isSocket(Path descriptor) {
+		try {
+			return Files.readSymbolicLink(descriptor).toString().startsWith("socket:");
+		}
+		catch (IOException ex) {
+			// Closed between listing and reading: not open any more.
+			return false;
+		}
+	}
+
+	private URI relayUri() {
+		return URI.create("wss://localhost:" + this.port + "/mqtt");
+	}
+
+}

@@ -1,0 +1,122 @@
+package io.herald.relay;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.herald.support.HeraldIntegrationTest;
+import io.herald.broker.BrokerEndpoint;
+import io.herald.support.PahoClients;
+import io.herald.support.TestTls;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Paho Java clients subscribe through Herald over wss and receive what a TCP publisher sends to the
+ * broker, for MQTT 3.1, 3.1.1 and 5.
+ */
+@HeraldIntegrationTest
+class RelayIntegrationTests {
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private BrokerEndpoint broker;
+
+	private final List<MqttClient> clients = new CopyOnWriteArrayList<>();
+
+	@AfterEach
+	void closeClients() {
+		this.clients.forEach(PahoClients::closeQuietly);
+	}
+
+	@ParameterizedTest(name = "MQTT version {0}")
+	@ValueSource(ints = { MqttConnectOptions.MQTT_VERSION_3_1, MqttConnectOptions.MQTT_VERSION_3_1_1 })
+	void wssSubscriberReceivesOnlyMatchingTopics(int version) throws Exception {
+		BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
+		MqttClient subscriber = track(PahoClients.connect(relayUri(), version));
+		subscriber.subscribe("/news/+/sport", 1,
+				(topic, message) -> arrived.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8)));
+
+		MqttClient publisher = track(PahoClients.connect(this.broker.uri().toString(), version));
+		publisher.publish("/news/usa/tennis", "not for sport fans".getBytes(StandardCharsets.UTF_8), 1, false);
+		publisher.publish("/news/europe/sport", "goal".getBytes(StandardCharsets.UTF_8), 1, false);
+
+		// Same publisher, same QoS: had the tennis item been delivered, it would have come first.
+		assertThat(arrived.poll(15, TimeUnit.SECONDS)).isEqualTo("/news/europe/sport=goal");
+		assertThat(arrived).isEmpty();
+	}
+
+	@ParameterizedTest(name = "MQTT version {0}")
+	@ValueSource(ints = { MqttConnectOptions.MQTT_VERSION_3_1, MqttConnectOptions.MQTT_VERSION_3_1_1 })
+	void wssPublisherReachesTcpSubscriber(int version) throws Exception {
+		BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
+		MqttClient subscriber = track(PahoClients.connect(this.broker.uri().toString(), version));
+		subscriber.subscribe("/news/#", 1, (topic, message) -> arrived.add(topic));
+
+		MqttClient publisher = track(PahoClients.connect(relayUri(), version));
+		publisher.publish("/news/asia/sport", new byte[] { 1, 2, 3 }, 1, false);
+
+		assertThat(arrived.poll(15, TimeUnit.SECONDS)).isEqualTo("/news/asia/sport");
+	}
+
+	@Test
+	void mqtt5WssSubscriberReceivesOnlyMatchingTopics() throws Exception {
+		BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
+		org.eclipse.paho.mqttv5.client.MqttClient subscriber = new org.eclipse.paho.mqttv5.client.MqttClient(
+				relayUri(), "v5-" + UUID.randomUUID(), new MemoryPersistence());
+		MqttConnectionOptions options = new MqttConnectionOptions();
+		options.setSocketFactory(TestTls.trustingAll().getSocketFactory());
+		options.setConnectionTimeout(10);
+		options.setUserProperties(List.of(new org.eclipse.paho.mqttv5.common.packet.UserProperty("app", "herald")));
+		try {
+			subscriber.connect(options);
+			subscriber.subscribe(new MqttSubscription[] { new MqttSubscription("/news/+/sport", 1) },
+					new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {
+							(topic, message) -> arrived.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8)
+									+ ";" + message.getProperties().getContentType()) });
+
+			MqttClient publisher = track(PahoClients.connect(this.broker.uri().toString(),
+					MqttConnectOptions.MQTT_VERSION_3_1_1));
+			publisher.publish("/news/usa/tennis", "ace".getBytes(StandardCharsets.UTF_8), 1, false);
+			publisher.publish("/news/europe/sport", "goal".getBytes(StandardCharsets.UTF_8), 1, false);
+
+			assertThat(arrived.poll(15, TimeUnit.SECONDS)).isEqualTo("/news/europe/sport=goal;null");
+			assertThat(arrived).isEmpty();
+		}
+		finally {
+			if (subscriber.isConnected()) {
+				subscriber.disconnect();
+			}
+			subscriber.close();
+		}
+	}
+
+	private MqttClient track(MqttClient client) {
+		this.clients.add(client);
+		return client;
+	}
+
+	private String relayUri() {
+		return URI.create("wss://localhost:" + this.port + "/mqtt").toString();
+	}
+
+}

@@ -1,0 +1,23 @@
+package io.herald.support;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+/**
+ * Herald on a random port, with the embedded broker on a free port and generated certificates kept
+ * in {@code target/}. Add {@code @TestPropertySource} for anything else.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "herald.broker.embedded-port=0", "herald.tls.self-signed-directory=target/tls" })
+public @interface HeraldIntegrationTest {
+
+}

@@ -1,0 +1,171 @@
+package io.herald.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.util.ReferenceCountUtil;
+
+import org.awaitility.Awaitility;
+
+/**
+ * A bare MQTT-over-WebSocket client for tests that need to see frames and close codes: the JDK's
+ * WebSocket with Netty's MQTT codec.
+ */
+public final class MqttWebSocketClient implements WebSocket.Listener {
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().sslContext(TestTls.trustingAll()).build();
+
+	private final EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder(1024 * 1024));
+
+	private final List<MqttMessage> received = new CopyOnWriteArrayList<>();
+
+	private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+
+	private volatile String closeReason;
+
+	private volatile boolean reading = true;
+
+	private WebSocket webSocket;
+
+	private MqttWebSocketClient() {
+	}
+
+	/** Open a WebSocket to {@code uri} (ws or wss) offering the given subprotocols. */
+	public static MqttWebSocketClient connect(URI uri, String subprotocol, String... more) {
+		MqttWebSocketClient client = new MqttWebSocketClient();
+		client.webSocket = HTTP.newWebSocketBuilder()
+			.subprotocols(subprotocol, more)
+			.connectTimeout(Duration.ofSeconds(10))
+			.buildAsync(uri, client)
+			.orTimeout(15, TimeUnit.SECONDS)
+			.join();
+		return client;
+	}
+
+	public String subprotocol() {
+		return this.webSocket.getSubprotocol();
+	}
+
+	public void send(MqttMessage message) {
+		send(ByteBuffer.wrap(encode(message)));
+	}
+
+	/** The wire bytes of {@code message}, encoded by Netty's MQTT codec. */
+	public static byte[] encode(MqttMessage message) {
+		EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
+		encoder.writeOutbound(message);
+		ByteBuf encoded = encoder.readOutbound();
+		try {
+			return ByteBufUtil.getBytes(encoded);
+		}
+		finally {
+			encoded.release();
+			encoder.finishAndReleaseAll();
+		}
+	}
+
+	public void send(ByteBuffer bytes) {
+		this.webSocket.sendBinary(bytes, true).orTimeout(10, TimeUnit.SECONDS).join();
+	}
+
+	public void sendText(String text) {
+		this.webSocket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+	}
+
+	/** Stop asking for frames, so the TCP connection backs up like a stalled browser's. */
+	public void stopReading() {
+		this.reading = false;
+	}
+
+	public void close() {
+		if (!this.webSocket.isOutputClosed()) {
+			this.webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(10, TimeUnit.SECONDS).join();
+		}
+	}
+
+	public void abort() {
+		this.webSocket.abort();
+	}
+
+	public List<MqttMessage> received() {
+		return this.received;
+	}
+
+	/** Wait for the first received message of {@code type}. */
+	public MqttMessage awaitMessage(MqttMessageType type) {
+		Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(5))
+			.until(() -> this.received.stream().anyMatch((m) -> m.fixedHeader().messageType() == type));
+		return this.received.stream().filter((m) -> m.fixedHeader().messageType() == type).findFirst().orElseThrow();
+	}
+
+	/** Wait for the server to close the WebSocket and return its close code. */
+	public int awaitCloseCode() {
+		return this.closeCode.orTimeout(15, TimeUnit.SECONDS).join();
+	}
+
+	public String closeReason() {
+		return this.closeReason;
+	}
+
+	@Override
+	public void onOpen(WebSocket webSocket) {
+		webSocket.request(1);
+	}
+
+	@Override
+	public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+		synchronized (this.decoder) {
+			this.decoder.writeInbound(Unpooled.wrappedBuffer(copy(data)));
+			MqttMessage message;
+			while ((message = this.decoder.readInbound()) != null) {
+				this.received.add(message);
+				ReferenceCountUtil.release(message);
+			}
+		}
+		if (this.reading) {
+			webSocket.request(1);
+		}
+		return null;
+	}
+
+	@Override
+	public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+		webSocket.request(1);
+		return null;
+	}
+
+	@Override
+	public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+		this.closeReason = reason;
+		this.closeCode.complete(statusCode);
+		return null;
+	}
+
+	@Override
+	public void onError(WebSocket webSocket, Throwable error) {
+		this.closeCode.completeExceptionally(error);
+	}
+
+	private static byte[] copy(ByteBuffer data) {
+		byte[] bytes = new byte[data.remaining()];
+		data.get(bytes);
+		return bytes;
+	}
+
+}
