@@ -34,6 +34,8 @@ class FeedConfiguration {
 	/** The feed subscribes at QoS 1 so that no message is lost between broker and Herald. */
 	static final int FEED_QOS = 1;
 
+	private static final Duration QUIESCENT_TIMEOUT = Duration.ofSeconds(1);
+
 	@Bean
 	NewsHistory newsHistory(FeedProperties properties) {
 		return new NewsHistory(properties.historySize(), Clock.systemUTC());
@@ -61,6 +63,10 @@ class FeedConfiguration {
 				clientFactory, properties.topics().toArray(String[]::new));
 		adapter.setQos(FEED_QOS);
 		adapter.setCompletionTimeout(broker.connectTimeout().toMillis());
+		// Handling a message is quick, and a broker that is down must not hold up shutdown for
+		// Paho's default 30 s.
+		adapter.setQuiescentTimeout(QUIESCENT_TIMEOUT.toMillis());
+		adapter.setDisconnectCompletionTimeout(broker.connectTimeout().toMillis());
 		adapter.setOutputChannelName("feedChannel");
 		adapter.setErrorChannelName("feedErrors");
 		logger.info("Feed subscribing to {} on {} as {}", properties.topics(), endpoint, clientId);
