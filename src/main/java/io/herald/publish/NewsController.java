@@ -4,14 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Publishes news to the broker over REST: {@code POST /api/news} for one message,
- * {@code POST /api/news/batch} for several, answered 202 once the broker accepted them.
+ * {@code POST /api/news/batch} for several, answered 202 once the broker accepted them, or 503
+ * with {@code Retry-After} when it did not.
  */
 @RestController
 class NewsController {
@@ -58,6 +63,20 @@ class NewsController {
 			batch.add(prepare(requests.get(i), "[" + i + "]."));
 		}
 		return this.publisher.publishAll(batch).thenApply((receipts) -> ResponseEntity.accepted().body(receipts));
+	}
+
+	/** The broker did not take the news: 503, and when to try again. */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> notPublished(NewsNotPublishedException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		problem.setTitle("Broker unavailable");
+		if (!ex.accepted().isEmpty()) {
+			problem.setProperty("accepted", ex.accepted());
+		}
+		long retryAfterSeconds = Math.max(1, (this.properties.retryAfter().toMillis() + 999) / 1000);
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
+			.body(problem);
 	}
 
 	private OutgoingNews prepare(NewsRequest request, String prefix) {

@@ -5,17 +5,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
 /**
- * Publishes checked messages through the {@link NewsGateway}, each answered within
- * {@code herald.publish.timeout}; a batch goes out in order, one message after the other.
+ * Publishes checked messages through the {@link NewsGateway} on a few publishing threads, each
+ * answered within {@code herald.publish.timeout}; a batch goes out in order, one message after
+ * the other.
+ *
+ * <p>
+ * The request thread never waits on the broker itself: it gets a future, bounded by the timeout
+ * however long the broker takes.
  */
-class NewsPublisher {
+class NewsPublisher implements DisposableBean {
 
 	private final NewsGateway gateway;
 
@@ -23,10 +34,14 @@ class NewsPublisher {
 
 	private final Clock clock;
 
-	NewsPublisher(NewsGateway gateway, Duration timeout, Clock clock) {
+	private final ExecutorService threads;
+
+	NewsPublisher(NewsGateway gateway, Duration timeout, Clock clock, int threadCount, int queueCapacity) {
 		this.gateway = gateway;
 		this.timeout = timeout;
 		this.clock = clock;
+		this.threads = new ThreadPoolExecutor(threadCount, threadCount, 0, TimeUnit.MILLISECONDS,
+				new ArrayBlockingQueue<>(queueCapacity), new CustomizableThreadFactory("herald-publish-"));
 	}
 
 	/** Completes with the receipt once the broker accepted it, or with a {@link NewsNotPublishedException}. */
@@ -35,7 +50,8 @@ class NewsPublisher {
 		long deadline = this.clock.millis() + this.timeout.toMillis();
 		CompletableFuture<Void> sent;
 		try {
-			sent = this.gateway.publish(news.payload(), news.topic(), news.qos(), news.retain(), id, deadline);
+			sent = CompletableFuture.runAsync(() -> this.gateway.publish(news.payload(), news.topic(), news.qos(),
+					news.retain(), id, deadline), this.threads);
 		}
 		catch (RejectedExecutionException ex) {
 			return CompletableFuture.failedFuture(
@@ -67,6 +83,13 @@ class NewsPublisher {
 			}
 			return List.copyOf(accepted);
 		});
+	}
+
+	@Override
+	public void destroy() throws InterruptedException {
+		this.threads.shutdown();
+		// A message being published gets its acknowledgement or its timeout, whichever is first.
+		this.threads.awaitTermination(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private NewsNotPublishedException notPublished(Throwable failure, List<NewsReceipt> accepted) {

@@ -23,7 +23,6 @@ import org.springframework.integration.mqtt.support.MqttHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * The publish flow: {@link NewsGateway} into a deadline check and the Paho outbound adapter, with
@@ -46,7 +45,8 @@ class PublishConfiguration {
 
 	@Bean
 	NewsPublisher newsPublisher(NewsGateway newsGateway, PublishProperties properties) {
-		return new NewsPublisher(newsGateway, properties.timeout(), Clock.systemUTC());
+		return new NewsPublisher(newsGateway, properties.timeout(), Clock.systemUTC(), PUBLISHING_THREADS,
+				QUEUE_CAPACITY);
 	}
 
 	@Bean
@@ -57,17 +57,6 @@ class PublishConfiguration {
 	@Bean
 	DirectChannel newsPublishErrors() {
 		return new DirectChannel();
-	}
-
-	@Bean
-	ThreadPoolTaskExecutor newsPublishExecutor() {
-		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-		executor.setCorePoolSize(PUBLISHING_THREADS);
-		executor.setMaxPoolSize(PUBLISHING_THREADS);
-		executor.setQueueCapacity(QUEUE_CAPACITY);
-		executor.setThreadNamePrefix("herald-publish-");
-		executor.setWaitForTasksToCompleteOnShutdown(true);
-		return executor;
 	}
 
 	@Bean

@@ -19,18 +19,11 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Answers every failed publish request with an RFC 9457 problem detail naming the field: 400 for
- * invalid input, 413 for sizes over the limits, 415 for a body that is not JSON, 503 with
- * {@code Retry-After} while the broker does not accept messages.
+ * Answers invalid publish requests with RFC 9457 problem details naming the field: 400 for
+ * invalid input, 413 for sizes over the limits, 415 for a body that is not JSON.
  */
 @RestControllerAdvice(assignableTypes = NewsController.class)
 class PublishProblemHandler extends ResponseEntityExceptionHandler {
-
-	private final PublishProperties properties;
-
-	PublishProblemHandler(PublishProperties properties) {
-		this.properties = properties;
-	}
 
 	@ExceptionHandler
 	ProblemDetail invalidNews(InvalidNewsException ex) {
@@ -47,19 +40,6 @@ class PublishProblemHandler extends ResponseEntityExceptionHandler {
 			problem.setProperty("errors", List.of(new FieldProblem(ex.field(), ex.getMessage())));
 		}
 		return problem;
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> notPublished(NewsNotPublishedException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
-		problem.setTitle("Broker unavailable");
-		if (!ex.accepted().isEmpty()) {
-			problem.setProperty("accepted", ex.accepted());
-		}
-		long retryAfterSeconds = Math.max(1, (this.properties.retryAfter().toMillis() + 999) / 1000);
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
-			.body(problem);
 	}
 
 	@Override

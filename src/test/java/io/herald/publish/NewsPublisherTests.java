@@ -5,19 +5,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class NewsPublisherTests {
 
@@ -26,10 +27,17 @@ class NewsPublisherTests {
 	private final StubGateway gateway = new StubGateway();
 
 	private final NewsPublisher publisher = new NewsPublisher(this.gateway, Duration.ofMillis(300),
-			Clock.fixed(NOW, ZoneOffset.UTC));
+			Clock.fixed(NOW, ZoneOffset.UTC), 2, 10);
+
+	@AfterEach
+	void stopPublisher() throws InterruptedException {
+		this.gateway.release.countDown();
+		this.gateway.acks.release(1000);
+		this.publisher.destroy();
+	}
 
 	@Test
-	void completesWithReceiptOnceGatewayCompletes() throws Exception {
+	void completesWithReceiptOnceGatewayReturns() throws Exception {
 		NewsReceipt receipt = this.publisher.publish(news("a/b")).get(5, TimeUnit.SECONDS);
 
 		assertThat(receipt.topic()).isEqualTo("a/b");
@@ -39,25 +47,33 @@ class NewsPublisherTests {
 			assertThat(call.topic()).isEqualTo("a/b");
 			assertThat(call.id()).isEqualTo(receipt.id());
 			assertThat(call.deadline()).isEqualTo(NOW.toEpochMilli() + 300);
+			assertThat(call.thread()).startsWith("herald-publish-");
 		});
 	}
 
 	@Test
 	void failsWithinTimeoutWhenBrokerNeverAcknowledges() {
-		this.gateway.answer = CompletableFuture::new;
+		this.gateway.blockUntilReleased = true;
 
-		CompletableFuture<NewsReceipt> result = this.publisher.publish(news("a/b"));
-
-		assertThat(failure(result)).isInstanceOf(NewsNotPublishedException.class)
+		assertThat(failure(this.publisher.publish(news("a/b")))).isInstanceOf(NewsNotPublishedException.class)
 			.hasMessageContaining("herald.publish.timeout")
 			.hasCauseInstanceOf(TimeoutException.class);
 	}
 
 	@Test
+	void passesOnTheFlowsFailure() {
+		this.gateway.failure = new NewsNotPublishedException("The broker did not accept the message: refused", null);
+
+		assertThat(failure(this.publisher.publish(news("a/b")))).isSameAs(this.gateway.failure);
+	}
+
+	@Test
 	void failsWhenTooManyMessagesAreWaiting() {
-		this.gateway.answer = () -> {
-			throw new RejectedExecutionException("full");
-		};
+		this.gateway.blockUntilReleased = true;
+		// Two threads busy, ten messages queued: the thirteenth finds no room.
+		for (int i = 0; i < 12; i++) {
+			this.publisher.publish(news("a/" + i));
+		}
 
 		assertThat(failure(this.publisher.publish(news("a/b")))).isInstanceOf(NewsNotPublishedException.class)
 			.hasMessageContaining("Too many");
@@ -65,34 +81,26 @@ class NewsPublisherTests {
 
 	@Test
 	void publishesBatchInOrderOneAfterTheOther() throws Exception {
-		List<CompletableFuture<Void>> pending = new CopyOnWriteArrayList<>();
-		this.gateway.answer = () -> {
-			CompletableFuture<Void> ack = new CompletableFuture<>();
-			pending.add(ack);
-			return ack;
-		};
+		this.gateway.waitForAck = true;
 
-		CompletableFuture<List<NewsReceipt>> result = this.publisher.publishAll(List.of(news("a/1"), news("a/2"),
-				news("a/3")));
+		CompletableFuture<List<NewsReceipt>> result = this.publisher
+			.publishAll(List.of(news("a/1"), news("a/2"), news("a/3")));
 
-		// The second message waits for the first one's acknowledgement.
-		assertThat(this.gateway.calls).hasSize(1);
-		for (int i = 0; i < 3; i++) {
-			pending.get(i).complete(null);
-		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.gateway.calls.size() == 1);
+		// The second message is only handed over once the first one was acknowledged.
+		assertThat(this.gateway.calls).extracting(Call::topic).containsExactly("a/1");
+		this.gateway.acks.release(3);
 		assertThat(result.get(5, TimeUnit.SECONDS)).extracting(NewsReceipt::topic).containsExactly("a/1", "a/2", "a/3");
 		assertThat(this.gateway.calls).extracting(Call::topic).containsExactly("a/1", "a/2", "a/3");
 	}
 
 	@Test
 	void reportsAcceptedMessagesWhenBatchFailsHalfway() {
-		List<NewsNotPublishedException> failures = new ArrayList<>(
-				List.of(new NewsNotPublishedException("The broker did not accept the message: gone", null)));
-		this.gateway.answer = () -> (this.gateway.calls.size() < 3) ? CompletableFuture.completedFuture(null)
-				: CompletableFuture.failedFuture(failures.get(0));
+		this.gateway.failFromCall = 3;
+		this.gateway.failure = new NewsNotPublishedException("The broker did not accept the message: gone", null);
 
-		CompletableFuture<List<NewsReceipt>> result = this.publisher.publishAll(
-				List.of(news("a/1"), news("a/2"), news("a/3"), news("a/4")));
+		CompletableFuture<List<NewsReceipt>> result = this.publisher
+			.publishAll(List.of(news("a/1"), news("a/2"), news("a/3"), news("a/4")));
 
 		assertThat(failure(result)).isInstanceOfSatisfying(NewsNotPublishedException.class, (ex) -> {
 			assertThat(ex).hasMessageContaining("gone");
@@ -118,20 +126,42 @@ class NewsPublisherTests {
 		return new OutgoingNews(topic, "payload".getBytes(StandardCharsets.UTF_8), 1, false);
 	}
 
-	record Call(String topic, String id, long deadline) {
+	record Call(String topic, String id, long deadline, String thread) {
 	}
 
 	private static final class StubGateway implements NewsGateway {
 
 		final List<Call> calls = new CopyOnWriteArrayList<>();
 
-		Supplier<CompletableFuture<Void>> answer = () -> CompletableFuture.completedFuture(null);
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final Semaphore acks = new Semaphore(0);
+
+		volatile boolean blockUntilReleased;
+
+		volatile boolean waitForAck;
+
+		volatile int failFromCall = 1;
+
+		volatile NewsNotPublishedException failure;
 
 		@Override
-		public CompletableFuture<Void> publish(byte[] payload, String topic, int qos, boolean retain, String id,
-				long deadline) {
-			this.calls.add(new Call(topic, id, deadline));
-			return this.answer.get();
+		public void publish(byte[] payload, String topic, int qos, boolean retain, String id, long deadline) {
+			this.calls.add(new Call(topic, id, deadline, Thread.currentThread().getName()));
+			try {
+				if (this.blockUntilReleased) {
+					this.release.await();
+				}
+				if (this.waitForAck) {
+					this.acks.acquire();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			if (this.failure != null && this.calls.size() >= this.failFromCall) {
+				throw this.failure;
+			}
 		}
 
 	}
