@@ -1,14 +1,11 @@
 package io.herald.page;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import io.herald.support.HeraldIntegrationTest;
-import io.herald.support.RequiredBinary;
 import io.herald.support.TestHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,11 +16,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -56,19 +50,7 @@ class NewsPageBrowserIntegrationTests {
 
 	@BeforeEach
 	void startBrowser(@TempDir Path profile, TestInfo test) {
-		Path chromium = RequiredBinary.find("chromium", "chromium");
-		Path chromedriver = RequiredBinary.find("chromedriver", "chromium-driver");
-		ChromeDriverService service = new ChromeDriverService.Builder()
-			.usingDriverExecutable(chromedriver.toFile())
-			.usingAnyFreePort()
-			.build();
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(chromium.toFile());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync",
-				"--disable-dev-shm-usage", "--ignore-certificate-errors", "--window-size=1200,1000",
-				"--user-data-dir=" + profile.toAbsolutePath());
-		this.browser = new ChromeDriver(service, options);
+		this.browser = HeadlessChromium.start(profile);
 		this.http = TestHttp.client(this.port);
 		this.testName = test.getTestMethod().map((method) -> method.getName()).orElse("browser");
 	}
@@ -259,23 +241,8 @@ class NewsPageBrowserIntegrationTests {
 		assertThat(status).as("publishing to %s", topic).isEqualTo(HttpStatus.ACCEPTED);
 	}
 
-	/** Runs browser steps, keeping a screenshot of the page under target/ when they fail. */
 	private void inBrowser(Runnable steps) {
-		try {
-			steps.run();
-		}
-		catch (AssertionError | RuntimeException ex) {
-			Path screenshot = Path.of("target", "screenshots", getClass().getSimpleName() + "-" + this.testName + ".png");
-			try {
-				Files.createDirectories(screenshot.getParent());
-				Files.write(screenshot, this.browser.getScreenshotAs(OutputType.BYTES));
-				ex.addSuppressed(new AssertionError("Screenshot of the page: " + screenshot.toAbsolutePath()));
-			}
-			catch (IOException | RuntimeException screenshotFailure) {
-				ex.addSuppressed(screenshotFailure);
-			}
-			throw ex;
-		}
+		HeadlessChromium.screenshotOnFailure(this.browser, getClass().getSimpleName() + "-" + this.testName, steps);
 	}
 
 }
