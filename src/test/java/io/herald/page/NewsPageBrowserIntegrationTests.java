@@ -177,6 +177,19 @@ class NewsPageBrowserIntegrationTests {
 	}
 
 	@Test
+	void loadsEverythingFromHerald() {
+		inBrowser(() -> {
+			openConnectedPage();
+			@SuppressWarnings("unchecked")
+			List<String> resources = (List<String>) this.browser.executeScript(
+					"return performance.getEntriesByType('resource').map((entry) => entry.name);");
+			assertThat(resources).isNotEmpty()
+				.allSatisfy((url) -> assertThat(url).startsWith("https://localhost:" + this.port + "/"));
+			assertThat(resources).anySatisfy((url) -> assertThat(url).endsWith("/webjars/paho-mqtt/1.1.0/paho-mqtt.js"));
+		});
+	}
+
+	@Test
 	void fitsAPhoneWidthScreen() {
 		inBrowser(() -> {
 			this.browser.manage().window().setSize(new Dimension(360, 740));
