@@ -135,6 +135,11 @@ final class RelayConnection implements BrowserBound.SendListener {
 		closeBoth(CloseStatus.POLICY_VIOLATION.withReason(reason("Send failed: " + failure)));
 	}
 
+	/** Herald is shutting down: close with 1001 once the chunk being sent is handed over. */
+	void goAway() {
+		closeBrowser(CloseStatus.GOING_AWAY.withReason("Herald is shutting down"));
+	}
+
 	/** The broker connection closed (event loop). */
 	void upstreamClosed(Throwable failure) {
 		if (failure != null) {
