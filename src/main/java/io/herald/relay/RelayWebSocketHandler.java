@@ -45,7 +45,10 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 		RelayConnection connection = new RelayConnection(session, this.properties.maxFrameSize().toBytes(),
 				this.closeExecutor);
 		session.getAttributes().put(CONNECTION, connection);
-		this.registry.add(connection);
+		if (!this.registry.add(connection)) {
+			connection.goAway();
+			return;
+		}
 		connection.awaitUpstream();
 		int chunkSize = Math.toIntExact(this.properties.bufferSize().toBytes());
 		this.connector.connect(new ChannelInitializer<>() {

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
+import io.herald.support.NettyLeakLog;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -114,10 +115,23 @@ class RelayCloseIntegrationTests {
 	}
 
 	@Test
-	void connectCyclesLeaveNoConnectionOrSocketBehind() throws IOException {
+	void connectCyclesLeaveNoConnectionSocketOrBufferBehind() throws Exception {
 		warmUp();
 		long baseline = openSockets();
-		for (int i = 0; i < 150; i++) {
+		try (NettyLeakLog leaks = NettyLeakLog.capture()) {
+			connectCycles(150);
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				assertThat(this.registry.size()).isZero();
+				// Each relayed session holds four sockets in this JVM (test client, browser side,
+				// upstream, embedded broker's end): a leak of any would show here.
+				assertThat(openSockets()).isLessThanOrEqualTo(baseline + 5);
+			});
+			assertThat(leaks.collect()).isEmpty();
+		}
+	}
+
+	private void connectCycles(int count) {
+		for (int i = 0; i < count; i++) {
 			MqttWebSocketClient client = connectedClient("cycle-" + i);
 			if (i % 3 == 0) {
 				client.send(MqttMessage.DISCONNECT);
@@ -130,12 +144,6 @@ class RelayCloseIntegrationTests {
 				client.abort();
 			}
 		}
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-			assertThat(this.registry.size()).isZero();
-			// Each relayed session holds four sockets in this JVM (test client, browser side,
-			// upstream, embedded broker's end): a leak of any would show here.
-			assertThat(openSockets()).isLessThanOrEqualTo(baseline + 5);
-		});
 	}
 
 	private void warmUp() {
