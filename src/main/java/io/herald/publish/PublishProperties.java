@@ -28,6 +28,9 @@ record PublishProperties(
 		@DefaultValue("5s") @NotNull Duration timeout,
 		@DefaultValue("5s") @NotNull Duration retryAfter) {
 
+	/** MQTT's largest packet, which bounds any payload. */
+	static final long MAX_MQTT_PAYLOAD = 268_435_455;
+
 	PublishProperties {
 		if (maxPayload != null && (maxPayload.toBytes() < 0 || maxPayload.toBytes() > MAX_MQTT_PAYLOAD)) {
 			throw new IllegalArgumentException("herald.publish.max-payload must be between 0B and 256MB");
@@ -39,8 +42,5 @@ record PublishProperties(
 			throw new IllegalArgumentException("herald.publish.retry-after must not be negative");
 		}
 	}
-
-	/** MQTT's largest packet, which bounds any payload. */
-	static final long MAX_MQTT_PAYLOAD = 268_435_455;
 
 }
