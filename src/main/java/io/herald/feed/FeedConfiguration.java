@@ -104,7 +104,7 @@ class FeedConfiguration {
 	private static MqttConnectOptions connectOptions(BrokerEndpoint endpoint, Duration connectTimeout,
 			Duration maxReconnectDelay) {
 		MqttConnectOptions options = new MqttConnectOptions();
-		options.setServerURIs(new String[] { endpoint.uri().toString() });
+		options.setServerURIs(endpoint.serverUris());
 		options.setCleanSession(true);
 		options.setAutomaticReconnect(true);
 		options.setMaxReconnectDelay(Math.toIntExact(maxReconnectDelay.toMillis()));

@@ -98,7 +98,7 @@ class PublishConfiguration {
 
 	private static MqttPahoMessageHandler outboundAdapter(BrokerEndpoint endpoint, Duration timeout) {
 		MqttConnectOptions options = new MqttConnectOptions();
-		options.setServerURIs(new String[] { endpoint.uri().toString() });
+		options.setServerURIs(endpoint.serverUris());
 		options.setCleanSession(true);
 		// Reconnection is on demand: the next message after an outage connects again.
 		options.setAutomaticReconnect(false);

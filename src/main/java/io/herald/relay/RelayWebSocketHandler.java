@@ -3,11 +3,11 @@ package io.herald.relay;
 import java.util.concurrent.Executor;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.Future;
 
 import io.herald.broker.BrokerConnector;
 
@@ -63,9 +63,9 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 				channel.pipeline().addLast(new UpstreamHandler(connection));
 			}
 
-		}).addListener((ChannelFutureListener) (future) -> {
+		}).addListener((Future<Channel> future) -> {
 			if (future.isSuccess()) {
-				connection.upstreamConnected(future.channel());
+				connection.upstreamConnected(future.getNow());
 			}
 			else {
 				connection.upstreamFailed(future.cause());
