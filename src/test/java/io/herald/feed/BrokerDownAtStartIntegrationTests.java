@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.herald.support.HeraldIntegrationTest;
-import io.herald.support.MosquittoProcess;
 import io.herald.support.TestHttp;
-import org.junit.jupiter.api.AfterAll;
+import io.herald.support.WithExternalMosquitto;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -14,8 +13,6 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
@@ -28,32 +25,17 @@ import static org.awaitility.Awaitility.await;
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = { "herald.feed.max-reconnect-delay=1s", "herald.broker.health-timeout=1s" })
-class BrokerDownAtStartIntegrationTests {
+class BrokerDownAtStartIntegrationTests extends WithExternalMosquitto {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
-
-	private static MosquittoProcess mosquitto;
 
 	@LocalServerPort
 	private int port;
 
 	@BeforeAll
-	static void reserveBrokerPortButStopBroker() {
-		mosquitto = MosquittoProcess.start();
+	static void stopBrokerBeforeHeraldStarts() {
+		// Keep the port: Herald is pointed at it and must find nothing there yet.
 		mosquitto.stop();
-	}
-
-	@AfterAll
-	static void stopMosquitto() {
-		if (mosquitto != null) {
-			mosquitto.close();
-		}
-	}
-
-	@DynamicPropertySource
-	static void externalBroker(DynamicPropertyRegistry registry) {
-		registry.add("herald.broker.embedded", () -> "false");
-		registry.add("herald.broker.url", () -> mosquitto.tcpUri());
 	}
 
 	@Test

@@ -6,11 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.herald.support.HeraldIntegrationTest;
-import io.herald.support.MosquittoProcess;
 import io.herald.support.TestHttp;
-import org.junit.jupiter.api.AfterAll;
+import io.herald.support.WithExternalMosquitto;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -22,8 +20,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,34 +30,14 @@ import static org.awaitility.Awaitility.await;
  * says so, reconnects on its own and renews its subscriptions.
  */
 @HeraldIntegrationTest
-class NewsPageReconnectBrowserIntegrationTests {
+class NewsPageReconnectBrowserIntegrationTests extends WithExternalMosquitto {
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
-
-	private static MosquittoProcess mosquitto;
 
 	@LocalServerPort
 	private int port;
 
 	private ChromeDriver browser;
-
-	@BeforeAll
-	static void startMosquitto() {
-		mosquitto = MosquittoProcess.start();
-	}
-
-	@AfterAll
-	static void stopMosquitto() {
-		if (mosquitto != null) {
-			mosquitto.close();
-		}
-	}
-
-	@DynamicPropertySource
-	static void externalBroker(DynamicPropertyRegistry registry) {
-		registry.add("herald.broker.embedded", () -> "false");
-		registry.add("herald.broker.url", () -> mosquitto.tcpUri());
-	}
 
 	@AfterEach
 	void stopBrowser() {

@@ -5,10 +5,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.herald.support.HeraldIntegrationTest;
-import io.herald.support.MosquittoProcess;
 import io.herald.support.TestHttp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.herald.support.WithExternalMosquitto;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -16,8 +14,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
@@ -32,32 +28,12 @@ import static org.awaitility.Awaitility.await;
 @HeraldIntegrationTest
 @TestPropertySource(properties = { "herald.publish.timeout=2s", "herald.publish.retry-after=3s",
 		"herald.feed.max-reconnect-delay=1s", "herald.broker.health-timeout=1s" })
-class BrokerOutageIntegrationTests {
+class BrokerOutageIntegrationTests extends WithExternalMosquitto {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	private static MosquittoProcess mosquitto;
-
 	@LocalServerPort
 	private int port;
-
-	@BeforeAll
-	static void startMosquitto() {
-		mosquitto = MosquittoProcess.start();
-	}
-
-	@AfterAll
-	static void stopMosquitto() {
-		if (mosquitto != null) {
-			mosquitto.close();
-		}
-	}
-
-	@DynamicPropertySource
-	static void externalBroker(DynamicPropertyRegistry registry) {
-		registry.add("herald.broker.embedded", () -> "false");
-		registry.add("herald.broker.url", () -> mosquitto.tcpUri());
-	}
 
 	@Test
 	void answersServiceUnavailableWhileBrokerIsDownAndRecoversWhenItIsBack() {
