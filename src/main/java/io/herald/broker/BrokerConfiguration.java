@@ -1,6 +1,8 @@
 package io.herald.broker;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +38,10 @@ class BrokerConfiguration {
 			}
 			uri = URI.create("tcp://127.0.0.1:" + embedded.port());
 		}
-		BrokerEndpoint endpoint = new BrokerEndpoint(uri);
+		List<URI> uris = new ArrayList<>();
+		uris.add(uri);
+		uris.addAll(properties.failoverUrls());
+		BrokerEndpoint endpoint = new BrokerEndpoint(uris);
 		logger.info("Relaying to MQTT broker at {}", endpoint);
 		return endpoint;
 	}

@@ -1,6 +1,8 @@
 package io.herald.broker;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
@@ -8,6 +10,7 @@ import javax.net.ssl.SSLException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -17,12 +20,15 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 
 import org.springframework.beans.factory.DisposableBean;
 
 /**
  * Opens non-blocking TCP (or TLS) connections to the broker on a small shared set of I/O threads,
- * so thousands of relayed browsers cost no thread each.
+ * so thousands of relayed browsers cost no thread each; tries the failover URLs in order when
+ * the primary cannot be reached.
  */
 public final class BrokerConnector implements DisposableBean {
 
@@ -42,29 +48,18 @@ public final class BrokerConnector implements DisposableBean {
 			.channel(NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.SO_KEEPALIVE, true)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()))
-			.remoteAddress(endpoint.host(), endpoint.port());
-		this.sslContext = endpoint.tls() ? clientSslContext() : null;
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()));
+		this.sslContext = endpoint.uris().stream().anyMatch(BrokerEndpoint::tls) ? clientSslContext() : null;
 	}
 
 	/**
 	 * Open a connection to the broker; {@code initializer} completes the channel's pipeline
-	 * after TLS, if any.
+	 * after TLS, if any. The future fails with the last URL's reason when none can be reached.
 	 */
-	public ChannelFuture connect(ChannelInitializer<Channel> initializer) {
-		return this.bootstrap.clone().handler(new ChannelInitializer<Channel>() {
-
-			@Override
-			protected void initChannel(Channel channel) {
-				if (BrokerConnector.this.sslContext != null) {
-					channel.pipeline()
-						.addLast(BrokerConnector.this.sslContext.newHandler(channel.alloc(),
-								BrokerConnector.this.endpoint.host(), BrokerConnector.this.endpoint.port()));
-				}
-				channel.pipeline().addLast(initializer);
-			}
-
-		}).connect();
+	public Future<Channel> connect(ChannelInitializer<Channel> initializer) {
+		Promise<Channel> result = this.group.next().newPromise();
+		connect(this.endpoint.uris(), 0, initializer, result);
+		return result;
 	}
 
 	public BrokerEndpoint endpoint() {
@@ -74,6 +69,37 @@ public final class BrokerConnector implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+	}
+
+	private void connect(List<URI> uris, int index, ChannelInitializer<Channel> initializer, Promise<Channel> result) {
+		URI uri = uris.get(index);
+		ChannelFuture attempt = this.bootstrap.clone()
+			.remoteAddress(uri.getHost(), BrokerEndpoint.port(uri))
+			.handler(new ChannelInitializer<>() {
+
+				@Override
+				protected void initChannel(Channel channel) {
+					if (BrokerEndpoint.tls(uri)) {
+						channel.pipeline()
+							.addLast(BrokerConnector.this.sslContext.newHandler(channel.alloc(), uri.getHost(),
+									BrokerEndpoint.port(uri)));
+					}
+					channel.pipeline().addLast(initializer);
+				}
+
+			})
+			.connect();
+		attempt.addListener((ChannelFutureListener) (future) -> {
+			if (future.isSuccess()) {
+				result.trySuccess(future.channel());
+			}
+			else if (index + 1 < uris.size()) {
+				connect(uris, index + 1, initializer, result);
+			}
+			else {
+				result.tryFailure(future.cause());
+			}
+		});
 	}
 
 	private static SslContext clientSslContext() {

@@ -18,6 +18,7 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.Future;
 
 /**
  * Checks that the broker accepts an MQTT connection: CONNECT, wait for CONNACK, DISCONNECT.
@@ -49,9 +50,9 @@ class BrokerProbe {
 					.addLast(new ConnAckHandler(result));
 			}
 
-		}).addListener((ChannelFutureListener) (future) -> {
+		}).addListener((Future<Channel> future) -> {
 			if (future.isSuccess()) {
-				future.channel().writeAndFlush(connectMessage());
+				future.getNow().writeAndFlush(connectMessage());
 			}
 			else {
 				result.completeExceptionally(future.cause());

@@ -2,6 +2,7 @@ package io.herald.broker;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -18,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param embeddedPort TCP port of the embedded broker on 127.0.0.1 ({@code 0} picks a free port)
  * @param url broker URL ({@code tcp://host:port} or {@code ssl://host:port}); defaults to the
  * embedded broker
+ * @param failoverUrls further broker URLs, tried in order when the one before cannot be reached
  * @param connectTimeout how long to wait for a TCP connection to the broker
  * @param healthTimeout how long the health probe waits for the broker's CONNACK
  */
@@ -27,6 +29,7 @@ public record BrokerProperties(
 		@DefaultValue("true") boolean embedded,
 		@DefaultValue("1883") @Min(0) @Max(65535) int embeddedPort,
 		URI url,
+		@DefaultValue({}) List<URI> failoverUrls,
 		@DefaultValue("5s") @NotNull Duration connectTimeout,
 		@DefaultValue("3s") @NotNull Duration healthTimeout) {
 }

@@ -7,6 +7,7 @@ import io.herald.broker.BrokerConnector;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -23,6 +24,8 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 class RelayConfiguration implements WebSocketConfigurer {
 
 	private static final int TEXT_BUFFER_CHARS = 256;
+
+	private static final String TOMCAT_WEBSOCKET_BUFFER_SIZE = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
 
 	private final RelayProperties properties;
 
@@ -60,6 +63,24 @@ class RelayConfiguration implements WebSocketConfigurer {
 				super.afterPropertiesSet();
 			}
 
+		};
+	}
+
+	/**
+	 * Size Tomcat's per-connection buffers: the socket's application read and write buffers, and
+	 * the WebSocket frame reader's and writer's. Each idle browser holds all of them, so they set
+	 * the memory cost of a connection; relayed chunks do not pass through them whole.
+	 */
+	@Bean
+	static TomcatConnectorCustomizer relaySocketBuffers(RelayProperties properties) {
+		String size = String.valueOf(properties.socketBufferSize().toBytes());
+		// Tomcat reads this once, when its WebSocket support starts, which is after this bean.
+		if (System.getProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE) == null) {
+			System.setProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE, size);
+		}
+		return (connector) -> {
+			connector.setProperty("socket.appReadBufSize", size);
+			connector.setProperty("socket.appWriteBufSize", size);
 		};
 	}
 

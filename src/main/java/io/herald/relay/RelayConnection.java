@@ -5,15 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
 import org.apache.tomcat.websocket.WsSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +17,10 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 
 /**
- * One browser's relayed MQTT session: a WebSocket on one side, a TCP connection to the broker on
- * the other, each side reading only as fast as the other side writes.
- *
- * <p>
- * Broker to browser: the upstream channel reads one chunk, hands it to the WebSocket's
- * asynchronous send, and reads the next only when that send completes. Browser to broker: each
- * WebSocket chunk is written to the channel; while the channel's outbound buffer is above its
- * high-water mark, Tomcat is asked to stop reading from the browser.
+ * One browser's relayed MQTT session: joins its WebSocket to its own TCP connection to the broker,
+ * each direction reading only as fast as the other side writes, and decides how the session ends.
  */
-final class RelayConnection implements SendHandler {
+final class RelayConnection implements BrowserBound.SendListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelayConnection.class);
 
@@ -40,83 +28,47 @@ final class RelayConnection implements SendHandler {
 
 	private final WebSocketSession browser;
 
-	private final WsSession nativeSession;
-
-	private final RemoteEndpoint.Async remote;
-
-	private final long maxMessageSize;
-
 	private final Executor closeExecutor;
 
-	private final MqttFramer browserFramer = new MqttFramer(this::onPacket);
+	private final BrokerBound brokerBound;
 
-	private final MqttFramer brokerFramer = new MqttFramer(this::onPacket);
+	private final BrowserBound browserBound;
 
-	private final AtomicBoolean browserClosed = new AtomicBoolean();
+	/** Set once the browser side is closing or closed: nothing more is relayed either way. */
+	private final AtomicBoolean closing = new AtomicBoolean();
 
-	/** Guards {@link #upstream}, {@link #pending} and {@link #browserSuspended}. */
-	private final Object flowLock = new Object();
-
-	private Channel upstream;
-
-	private ByteBuf pending;
-
-	private boolean browserSuspended;
-
-	/** Guards {@link #sending} and {@link #closeAfterSend}. */
-	private final Object sendLock = new Object();
-
-	private boolean sending;
-
-	private CloseStatus closeAfterSend;
-
-	private final AtomicReference<ByteBuf> inFlight = new AtomicReference<>();
-
-	private long messageBytes;
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private volatile boolean disconnectSeen;
 
 	RelayConnection(WebSocketSession browser, long maxMessageSize, Executor closeExecutor) {
 		this.browser = browser;
-		this.nativeSession = (WsSession) ((StandardWebSocketSession) browser).getNativeSession();
-		this.remote = this.nativeSession.getAsyncRemote();
-		this.maxMessageSize = maxMessageSize;
 		this.closeExecutor = closeExecutor;
+		WsSession session = (WsSession) ((StandardWebSocketSession) browser).getNativeSession();
+		this.brokerBound = new BrokerBound(session, new MqttFramer(this::onPacket), maxMessageSize);
+		this.browserBound = new BrowserBound(session.getAsyncRemote(), new MqttFramer(this::onPacket), this);
 	}
 
 	String id() {
 		return this.browser.getId();
 	}
 
-	/** Whether a chunk from the broker is waiting for the browser to take it. */
 	boolean awaitingBrowser() {
-		synchronized (this.sendLock) {
-			return this.sending;
-		}
+		return this.browserBound.awaitingBrowser();
 	}
 
 	/** Stop reading from the browser until the broker connection is up. */
 	void awaitUpstream() {
-		synchronized (this.flowLock) {
-			this.nativeSession.suspend();
-			this.browserSuspended = true;
-		}
+		this.brokerBound.suspendUntilConnected();
 	}
 
-	/** The broker connection is up: flush what the browser sent meanwhile and start relaying. */
+	/** The broker connection is up (event loop). */
 	void upstreamConnected(Channel channel) {
-		if (this.browserClosed.get()) {
+		if (this.closing.get()) {
 			channel.close();
 			return;
 		}
-		synchronized (this.flowLock) {
-			this.upstream = channel;
-			if (this.pending != null) {
-				channel.writeAndFlush(this.pending).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-				this.pending = null;
-			}
-			resumeBrowserIfWritable();
-		}
+		this.brokerBound.connected(channel);
 		channel.read();
 		logger.debug("[{}] Relaying to broker via {}", id(), channel.localAddress());
 	}
@@ -126,101 +78,66 @@ final class RelayConnection implements SendHandler {
 		closeBrowser(CloseStatus.SERVER_ERROR.withReason(reason("Broker unreachable: " + cause.getMessage())));
 	}
 
-	/** A chunk of a WebSocket binary message from the browser (Tomcat thread). */
+	/** A chunk of a binary message from the browser (Tomcat thread). */
 	void fromBrowser(ByteBuffer chunk, boolean last) {
-		this.messageBytes += chunk.remaining();
-		if (this.messageBytes > this.maxMessageSize) {
-			logger.debug("[{}] WebSocket message over {} bytes", id(), this.maxMessageSize);
-			closeBrowser(CloseStatus.TOO_BIG_TO_PROCESS
-				.withReason("Message larger than herald.relay.max-frame-size (" + this.maxMessageSize + " bytes)"));
+		if (this.closing.get()) {
 			return;
 		}
-		if (last) {
-			this.messageBytes = 0;
-		}
 		try {
-			this.browserFramer.scan(chunk);
+			this.brokerBound.write(chunk, last);
+		}
+		catch (BrokerBound.MessageTooLargeException ex) {
+			logger.debug("[{}] {}", id(), ex.getMessage());
+			closeBoth(CloseStatus.TOO_BIG_TO_PROCESS.withReason(reason(ex.getMessage())));
 		}
 		catch (MqttFramer.MalformedPacketException ex) {
 			logger.debug("[{}] Malformed MQTT from browser: {}", id(), ex.getMessage());
-			closeBrowser(CloseStatus.PROTOCOL_ERROR.withReason(reason("Malformed MQTT: " + ex.getMessage())));
-			return;
-		}
-		Channel channel;
-		synchronized (this.flowLock) {
-			channel = this.upstream;
-			if (channel == null) {
-				if (this.pending == null) {
-					this.pending = Unpooled.buffer(chunk.remaining());
-				}
-				this.pending.writeBytes(chunk);
-				return;
-			}
-		}
-		ByteBuf data = channel.alloc().ioBuffer(chunk.remaining()).writeBytes(chunk);
-		channel.writeAndFlush(data).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-		if (!channel.isWritable()) {
-			synchronized (this.flowLock) {
-				if (!channel.isWritable() && !this.browserSuspended && channel.isActive()) {
-					this.nativeSession.suspend();
-					this.browserSuspended = true;
-				}
-			}
+			closeBoth(CloseStatus.PROTOCOL_ERROR.withReason(reason("Malformed MQTT: " + ex.getMessage())));
 		}
 	}
 
-	/** The upstream channel drained below its low-water mark (event loop). */
+	/** The broker channel drained below its low-water mark (event loop). */
 	void upstreamWritable() {
-		synchronized (this.flowLock) {
-			resumeBrowserIfWritable();
-		}
+		this.brokerBound.writable();
 	}
 
-	/** A chunk from the broker (event loop): send it, and read the next when the send completes. */
+	/** A chunk from the broker (event loop). */
 	void fromBroker(ByteBuf data) {
-		if (this.browserClosed.get()) {
+		if (this.closing.get()) {
 			data.release();
 			return;
 		}
-		ByteBuffer chunk = data.nioBuffer();
 		try {
-			this.brokerFramer.scan(chunk);
+			this.browserBound.send(data);
 		}
 		catch (MqttFramer.MalformedPacketException ex) {
-			data.release();
 			logger.warn("[{}] Malformed MQTT from broker: {}", id(), ex.getMessage());
 			closeBoth(CloseStatus.SERVER_ERROR.withReason(reason("Malformed MQTT from broker: " + ex.getMessage())));
-			return;
 		}
-		synchronized (this.sendLock) {
-			this.sending = true;
-		}
-		this.inFlight.set(data);
-		this.remote.sendBinary(chunk, this);
 	}
 
-	/** The asynchronous send of the chunk in flight to the browser finished. */
 	@Override
-	public void onResult(SendResult result) {
-		releaseInFlight();
-		CloseStatus close;
-		synchronized (this.sendLock) {
-			this.sending = false;
-			close = this.closeAfterSend;
+	public void sent() {
+		Channel channel = this.brokerBound.upstream();
+		if (channel != null && !this.closing.get()) {
+			channel.read();
 		}
-		if (!result.isOK()) {
-			logger.debug("[{}] Send to browser failed: {}", id(), result.getException().toString());
-			closeBoth(CloseStatus.POLICY_VIOLATION.withReason(reason("Send failed: " + result.getException())));
-		}
-		else if (close != null) {
-			closeNow(close);
-		}
-		else {
-			Channel channel = this.upstream;
-			if (channel != null) {
-				channel.read();
-			}
-		}
+	}
+
+	@Override
+	public void closeAfterSend(CloseStatus status) {
+		closeNow(status);
+	}
+
+	@Override
+	public void sendFailed(Throwable failure) {
+		logger.debug("[{}] Send to browser failed: {}", id(), failure.toString());
+		closeBoth(CloseStatus.POLICY_VIOLATION.withReason(reason("Send failed: " + failure)));
+	}
+
+	/** Herald is shutting down: close with 1001 once the chunk being sent is handed over. */
+	void goAway() {
+		closeBrowser(CloseStatus.GOING_AWAY.withReason("Herald is shutting down"));
 	}
 
 	/** The broker connection closed (event loop). */
@@ -238,44 +155,32 @@ final class RelayConnection implements SendHandler {
 
 	/** The browser's WebSocket closed, for whatever reason: flush and close the broker side. */
 	void browserClosed(CloseStatus status) {
-		this.browserClosed.set(true);
-		Channel channel;
-		synchronized (this.flowLock) {
-			channel = this.upstream;
-			if (this.pending != null) {
-				this.pending.release();
-				this.pending = null;
-			}
-		}
-		if (channel != null && channel.isOpen()) {
-			channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-		}
+		this.closing.set(true);
+		this.closed.set(true);
+		this.brokerBound.close();
 		logger.debug("[{}] Browser closed: {}", id(), status);
 	}
 
 	/** Close the browser once the chunk being sent, if any, has been handed over. */
-	void closeBrowser(CloseStatus status) {
-		synchronized (this.sendLock) {
-			if (this.sending) {
-				if (this.closeAfterSend == null) {
-					this.closeAfterSend = status;
-				}
-				return;
-			}
+	private void closeBrowser(CloseStatus status) {
+		this.closing.set(true);
+		if (!this.browserBound.deferClose(status)) {
+			closeNow(status);
 		}
-		closeNow(status);
 	}
 
+	/** The browser or the broker broke the protocol: close both sides now. */
 	private void closeBoth(CloseStatus status) {
-		Channel channel = this.upstream;
+		this.closing.set(true);
 		closeNow(status);
+		Channel channel = this.brokerBound.upstream();
 		if (channel != null) {
 			channel.close();
 		}
 	}
 
 	private void closeNow(CloseStatus status) {
-		if (!this.browserClosed.compareAndSet(false, true)) {
+		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
 		// Sending a close frame can block while the browser's socket is full: never on an I/O thread.
@@ -287,21 +192,6 @@ final class RelayConnection implements SendHandler {
 				logger.debug("[{}] Closing the WebSocket failed: {}", id(), ex.toString());
 			}
 		});
-	}
-
-	private void releaseInFlight() {
-		ByteBuf sent = this.inFlight.getAndSet(null);
-		if (sent != null) {
-			sent.release();
-		}
-	}
-
-	private void resumeBrowserIfWritable() {
-		Channel channel = this.upstream;
-		if (this.browserSuspended && channel != null && channel.isWritable()) {
-			this.browserSuspended = false;
-			this.nativeSession.resume();
-		}
 	}
 
 	/** Either side sent DISCONNECT: the broker closing the connection next is normal. */

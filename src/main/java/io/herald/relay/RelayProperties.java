@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxFrameSize the largest WebSocket message accepted from a browser; larger ones close
  * the connection with 1009
  * @param bufferSize the size of one relayed chunk in each direction
+ * @param socketBufferSize the size of each of Tomcat's per-connection socket and WebSocket
+ * buffers
  * @param sendTimeout how long a browser may leave a relayed chunk unread before it is
  * disconnected ({@code 0} waits forever)
  * @param allowedOrigins origins allowed to open the WebSocket ({@code *} for any)
@@ -28,12 +30,16 @@ public record RelayProperties(
 		@DefaultValue("/mqtt") @Pattern(regexp = "/.*") String path,
 		@DefaultValue("256KB") @NotNull DataSize maxFrameSize,
 		@DefaultValue("8KB") @NotNull DataSize bufferSize,
+		@DefaultValue("4KB") @NotNull DataSize socketBufferSize,
 		@DefaultValue("60s") @NotNull Duration sendTimeout,
 		@DefaultValue("*") String[] allowedOrigins) {
 
 	public RelayProperties {
 		if (bufferSize != null && bufferSize.toBytes() < 512) {
 			throw new IllegalArgumentException("herald.relay.buffer-size must be at least 512B");
+		}
+		if (socketBufferSize != null && socketBufferSize.toBytes() < 1024) {
+			throw new IllegalArgumentException("herald.relay.socket-buffer-size must be at least 1KB");
 		}
 	}
 

@@ -1,22 +1,39 @@
 package io.herald.relay;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
 
 /**
  * The relayed connections currently open, published as the {@code herald.relay.connections} and
- * {@code herald.relay.awaiting-browser} gauges.
+ * {@code herald.relay.awaiting-browser} gauges; on shutdown it tells every browser to go away
+ * (1001) before the web server stops, so clients reconnect to another instance at once.
  */
-public class RelayRegistry implements MeterBinder {
+public class RelayRegistry implements MeterBinder, SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(RelayRegistry.class);
+
+	private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
 	private final Set<RelayConnection> connections = ConcurrentHashMap.newKeySet();
 
-	void add(RelayConnection connection) {
+	private volatile boolean running;
+
+	/**
+	 * Track a new connection.
+	 * @return {@code false} if Herald is shutting down and the connection must go away
+	 */
+	boolean add(RelayConnection connection) {
 		this.connections.add(connection);
+		return this.running;
 	}
 
 	void remove(RelayConnection connection) {
@@ -31,6 +48,37 @@ public class RelayRegistry implements MeterBinder {
 	/** How many browsers have not yet taken the last chunk relayed to them. */
 	public long awaitingBrowser() {
 		return this.connections.stream().filter(RelayConnection::awaitingBrowser).count();
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		int open = this.connections.size();
+		if (open == 0) {
+			return;
+		}
+		logger.info("Shutting down: telling {} relayed browsers to go away", open);
+		this.connections.forEach(RelayConnection::goAway);
+		long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+		while (!this.connections.isEmpty() && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
 	}
 
 	@Override

@@ -3,11 +3,11 @@ package io.herald.relay;
 import java.util.concurrent.Executor;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.Future;
 
 import io.herald.broker.BrokerConnector;
 
@@ -45,7 +45,10 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 		RelayConnection connection = new RelayConnection(session, this.properties.maxFrameSize().toBytes(),
 				this.closeExecutor);
 		session.getAttributes().put(CONNECTION, connection);
-		this.registry.add(connection);
+		if (!this.registry.add(connection)) {
+			connection.goAway();
+			return;
+		}
 		connection.awaitUpstream();
 		int chunkSize = Math.toIntExact(this.properties.bufferSize().toBytes());
 		this.connector.connect(new ChannelInitializer<>() {
@@ -60,9 +63,9 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 				channel.pipeline().addLast(new UpstreamHandler(connection));
 			}
 
-		}).addListener((ChannelFutureListener) (future) -> {
+		}).addListener((Future<Channel> future) -> {
 			if (future.isSuccess()) {
-				connection.upstreamConnected(future.channel());
+				connection.upstreamConnected(future.getNow());
 			}
 			else {
 				connection.upstreamFailed(future.cause());

@@ -8,18 +8,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.herald.support.HeraldIntegrationTest;
-import io.herald.support.MosquittoProcess;
 import io.herald.support.PahoClients;
 import io.herald.support.RequiredBinary;
+import io.herald.support.WithExternalMosquitto;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,30 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Herald in front of a real Mosquitto: the classic setup, with Herald in lighttpd's place.
  */
 @HeraldIntegrationTest
-class MosquittoRelayIntegrationTests {
-
-	private static MosquittoProcess mosquitto;
+class MosquittoRelayIntegrationTests extends WithExternalMosquitto {
 
 	@LocalServerPort
 	private int port;
-
-	@BeforeAll
-	static void startMosquitto() {
-		mosquitto = MosquittoProcess.start();
-	}
-
-	@AfterAll
-	static void stopMosquitto() {
-		if (mosquitto != null) {
-			mosquitto.close();
-		}
-	}
-
-	@DynamicPropertySource
-	static void externalBroker(DynamicPropertyRegistry registry) {
-		registry.add("herald.broker.embedded", () -> "false");
-		registry.add("herald.broker.url", () -> mosquitto.tcpUri());
-	}
 
 	@Test
 	void mosquittoPubReachesWebSocketSubscriber() throws Exception {

@@ -15,9 +15,12 @@ import io.herald.support.PahoClients;
 import io.herald.support.TestTls;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Paho Java clients subscribe through Herald over wss and receive what a TCP publisher sends to the
- * broker, for MQTT 3.1, 3.1.1 and 5.
+ * broker, for MQTT 3.1, 3.1.1 and 5 (with its properties).
  */
 @HeraldIntegrationTest
 class RelayIntegrationTests {
@@ -79,34 +82,62 @@ class RelayIntegrationTests {
 	}
 
 	@Test
-	void mqtt5WssSubscriberReceivesOnlyMatchingTopics() throws Exception {
+	void mqtt5PropertiesTravelThroughTheRelay() throws Exception {
 		BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
-		org.eclipse.paho.mqttv5.client.MqttClient subscriber = new org.eclipse.paho.mqttv5.client.MqttClient(
-				relayUri(), "v5-" + UUID.randomUUID(), new MemoryPersistence());
-		MqttConnectionOptions options = new MqttConnectionOptions();
-		options.setSocketFactory(TestTls.trustingAll().getSocketFactory());
-		options.setConnectionTimeout(10);
-		options.setUserProperties(List.of(new org.eclipse.paho.mqttv5.common.packet.UserProperty("app", "herald")));
+		org.eclipse.paho.mqttv5.client.MqttClient subscriber = mqtt5Client(relayUri());
+		org.eclipse.paho.mqttv5.client.MqttClient publisher = mqtt5Client(this.broker.uri().toString());
 		try {
-			subscriber.connect(options);
 			subscriber.subscribe(new MqttSubscription[] { new MqttSubscription("/news/+/sport", 1) },
-					new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {
-							(topic, message) -> arrived.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8)
-									+ ";" + message.getProperties().getContentType()) });
+					new IMqttMessageListener[] { (topic, message) -> arrived.add(topic + "=" + new String(
+							message.getPayload(), StandardCharsets.UTF_8) + ";" + message.getProperties().getContentType()
+							+ ";" + message.getProperties().getUserProperties()) });
 
-			MqttClient publisher = track(PahoClients.connect(this.broker.uri().toString(),
-					MqttConnectOptions.MQTT_VERSION_3_1_1));
-			publisher.publish("/news/usa/tennis", "ace".getBytes(StandardCharsets.UTF_8), 1, false);
-			publisher.publish("/news/europe/sport", "goal".getBytes(StandardCharsets.UTF_8), 1, false);
+			publisher.publish("/news/usa/tennis", v5Message("ace"));
+			publisher.publish("/news/europe/sport", v5Message("goal"));
 
-			assertThat(arrived.poll(15, TimeUnit.SECONDS)).isEqualTo("/news/europe/sport=goal;null");
+			assertThat(arrived.poll(15, TimeUnit.SECONDS))
+				.isEqualTo("/news/europe/sport=goal;text/plain;[UserProperty [key=region, value=europe]]");
 			assertThat(arrived).isEmpty();
 		}
 		finally {
-			if (subscriber.isConnected()) {
-				subscriber.disconnect();
+			closeQuietly(subscriber);
+			closeQuietly(publisher);
+		}
+	}
+
+	private static org.eclipse.paho.mqttv5.common.MqttMessage v5Message(String text) {
+		org.eclipse.paho.mqttv5.common.MqttMessage message = new org.eclipse.paho.mqttv5.common.MqttMessage(
+				text.getBytes(StandardCharsets.UTF_8));
+		message.setQos(1);
+		MqttProperties properties = new MqttProperties();
+		properties.setContentType("text/plain");
+		properties.setUserProperties(List.of(new UserProperty("region", "europe")));
+		message.setProperties(properties);
+		return message;
+	}
+
+	private static org.eclipse.paho.mqttv5.client.MqttClient mqtt5Client(String serverUri) throws Exception {
+		org.eclipse.paho.mqttv5.client.MqttClient client = new org.eclipse.paho.mqttv5.client.MqttClient(serverUri,
+				"v5-" + UUID.randomUUID().toString().substring(0, 8), new MemoryPersistence());
+		MqttConnectionOptions options = new MqttConnectionOptions();
+		if (serverUri.startsWith("wss:")) {
+			options.setSocketFactory(TestTls.trustingAll().getSocketFactory());
+		}
+		options.setConnectionTimeout(10);
+		client.setTimeToWait(10_000);
+		client.connect(options);
+		return client;
+	}
+
+	private static void closeQuietly(org.eclipse.paho.mqttv5.client.MqttClient client) {
+		try {
+			if (client.isConnected()) {
+				client.disconnect();
 			}
-			subscriber.close();
+			client.close();
+		}
+		catch (org.eclipse.paho.mqttv5.common.MqttException ex) {
+			// Already gone: nothing left to release.
 		}
 	}
 

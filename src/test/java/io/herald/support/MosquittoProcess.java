@@ -44,17 +44,32 @@ public final class MosquittoProcess implements AutoCloseable {
 					persistence false
 					log_dest stdout
 					""".formatted(port));
-			Process process = new ProcessBuilder(binary.toString(), "-c", config.toString())
-				.redirectErrorStream(true)
-				.redirectOutput(directory.resolve("mosquitto.log").toFile())
-				.start();
-			MosquittoProcess mosquitto = new MosquittoProcess(process, port, directory);
-			mosquitto.awaitListening();
-			return mosquitto;
+			return launch(binary, directory, port);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Failed to start mosquitto", ex);
 		}
+	}
+
+	/** Stop this broker and start a fresh one on the same port, as after an outage. */
+	public MosquittoProcess restart() {
+		stop();
+		try {
+			return launch(RequiredBinary.find("mosquitto", "mosquitto"), this.directory, this.port);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Failed to restart mosquitto", ex);
+		}
+	}
+
+	private static MosquittoProcess launch(Path binary, Path directory, int port) throws IOException {
+		Process process = new ProcessBuilder(binary.toString(), "-c", directory.resolve("mosquitto.conf").toString())
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("mosquitto.log").toFile()))
+			.start();
+		MosquittoProcess mosquitto = new MosquittoProcess(process, port, directory);
+		mosquitto.awaitListening();
+		return mosquitto;
 	}
 
 	public int port() {

@@ -1,6 +1,7 @@
 package io.herald.support;
 
 import java.net.http.HttpClient;
+import java.time.Duration;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
@@ -23,6 +24,25 @@ public final class TestHttp {
 	public static ResponseEntity<String> get(String url) {
 		return CLIENT.get().uri(url).retrieve().onStatus(HttpStatusCode::isError, (request, response) -> {
 		}).toEntity(String.class);
+	}
+
+	/**
+	 * A client for the Herald on {@code https://localhost:port}, with bounded timeouts, that returns
+	 * every status rather than throwing.
+	 */
+	public static RestClient client(int port) {
+		HttpClient http = HttpClient.newBuilder()
+			.sslContext(TestTls.trustingAll())
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(http);
+		requestFactory.setReadTimeout(Duration.ofSeconds(30));
+		return RestClient.builder()
+			.baseUrl("https://localhost:" + port)
+			.requestFactory(requestFactory)
+			.defaultStatusHandler((status) -> true, (request, response) -> {
+			})
+			.build();
 	}
 
 }

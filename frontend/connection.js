@@ -1,0 +1,123 @@
+// One MQTT session over Herald's WebSocket relay, kept alive: reconnects with exponential backoff
+// after a failure or a drop, and renews every subscription on each new session.
+
+const FIRST_DELAY_MS = 1000;
+const MAX_DELAY_MS = 30000;
+
+export class RelayConnection {
+
+  /**
+   * @param {string} url the relay's ws:// or wss:// URL
+   * @param {{onState: function(string, string), onMessage: function(object)}} listeners
+   */
+  constructor(url, listeners) {
+    this.url = url;
+    this.listeners = listeners;
+    this.clientId = 'herald-' + randomId();
+    this.subscriptions = new Map();
+    this.delay = FIRST_DELAY_MS;
+    this.connected = false;
+    this.client = new Paho.Client(url, this.clientId);
+    this.client.onConnectionLost = (response) => this.lost(response);
+    this.client.onMessageArrived = (message) => this.listeners.onMessage(message);
+  }
+
+  start() {
+    this.attempt('connecting', '');
+  }
+
+  /** Subscribe now if connected, and again on every reconnection. */
+  subscribe(filter, qos) {
+    this.subscriptions.set(filter, qos);
+    if (!this.connected) {
+      return Promise.resolve({ pending: true });
+    }
+    return this.sendSubscribe(filter, qos);
+  }
+
+  unsubscribe(filter) {
+    this.subscriptions.delete(filter);
+    if (!this.connected) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      this.client.unsubscribe(filter, {
+        onSuccess: () => resolve(),
+        onFailure: (response) => reject(new Error(response.errorMessage || 'unsubscribe failed')),
+        timeout: 10,
+      });
+    });
+  }
+
+  attempt(state, detail) {
+    this.listeners.onState(state, detail);
+    try {
+      this.client.connect({
+        timeout: 10,
+        keepAliveInterval: 30,
+        cleanSession: true,
+        mqttVersion: 4,
+        onSuccess: () => this.established(),
+        onFailure: (response) => this.failed(response.errorMessage || 'connection refused'),
+      });
+    } catch (error) {
+      this.failed(error.message);
+    }
+  }
+
+  established() {
+    this.connected = true;
+    this.delay = FIRST_DELAY_MS;
+    this.listeners.onState('connected', this.url);
+    for (const [filter, qos] of this.subscriptions) {
+      this.sendSubscribe(filter, qos).catch((error) => this.listeners.onState('connected',
+          `could not renew ${filter}: ${error.message}`));
+    }
+  }
+
+  failed(reason) {
+    this.connected = false;
+    const seconds = Math.round(this.delay / 1000);
+    this.listeners.onState('failed', `${reason}; retrying in ${seconds} s`);
+    this.retryLater(reason);
+  }
+
+  lost(response) {
+    this.connected = false;
+    if (response.errorCode === 0) {
+      return;
+    }
+    this.listeners.onState('reconnecting', response.errorMessage || 'connection lost');
+    this.retryLater(response.errorMessage);
+  }
+
+  retryLater(reason) {
+    const delay = this.delay;
+    this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
+    setTimeout(() => this.attempt('reconnecting', reason || ''), delay);
+  }
+
+  sendSubscribe(filter, qos) {
+    return new Promise((resolve, reject) => {
+      this.client.subscribe(filter, {
+        qos,
+        timeout: 10,
+        onSuccess: (response) => {
+          const granted = response.grantedQos;
+          if (granted === 128 || (Array.isArray(granted) && granted[0] === 128)) {
+            reject(new Error('the broker refused the subscription'));
+          } else {
+            resolve({ grantedQos: Array.isArray(granted) ? granted[0] : granted });
+          }
+        },
+        onFailure: (response) => reject(new Error(response.errorMessage || 'subscription failed')),
+      });
+    });
+  }
+}
+
+function randomId() {
+  const bytes = new Uint8Array(6);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,246 @@
+// The test page: a live MQTT view over Herald's relay, a REST publish form, and desktop
+// notifications. Every payload is shown as text, never interpreted as HTML.
+
+import { RelayConnection } from './connection.js';
+
+const MAX_SHOWN = 200;
+
+const app = document.getElementById('app');
+const messages = document.getElementById('messages');
+const emptyHint = document.getElementById('messages-empty');
+let notify = false;
+
+function relayUrl() {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}${app.dataset.relayPath}`;
+}
+
+function showState(state, detail) {
+  const connection = document.getElementById('connection');
+  connection.dataset.state = state;
+  document.getElementById('connection-state').textContent = state;
+  document.getElementById('connection-detail').textContent = detail ? ` — ${detail}` : '';
+}
+
+function payloadText(message) {
+  try {
+    return message.payloadString;
+  } catch (error) {
+    return `(binary payload, ${message.payloadBytes.length} bytes)`;
+  }
+}
+
+function show(item, { prepend }) {
+  const entry = document.createElement('li');
+  entry.className = 'message';
+  entry.dataset.topic = item.topic;
+  entry.dataset.source = item.history ? 'history' : 'live';
+  entry.dataset.retained = String(Boolean(item.retained));
+  const header = document.createElement('p');
+  header.className = 'message-header';
+  const topic = document.createElement('code');
+  topic.className = 'message-topic';
+  topic.textContent = item.topic;
+  const time = document.createElement('time');
+  time.dateTime = item.time.toISOString();
+  time.textContent = item.time.toLocaleTimeString();
+  const badges = document.createElement('span');
+  badges.className = 'message-badges';
+  badges.textContent = [`QoS ${item.qos}`, item.retained ? 'retained' : '', item.history ? 'history' : '']
+    .filter(Boolean).join(' · ');
+  header.append(topic, ' ', time, ' ', badges);
+  const payload = document.createElement('pre');
+  payload.className = 'message-payload';
+  payload.textContent = item.payload;
+  entry.append(header, payload);
+  if (prepend) {
+    messages.prepend(entry);
+  } else {
+    messages.append(entry);
+  }
+  while (messages.children.length > MAX_SHOWN) {
+    messages.lastElementChild.remove();
+  }
+  emptyHint.hidden = true;
+}
+
+function arrived(message) {
+  const item = {
+    topic: message.destinationName,
+    payload: payloadText(message),
+    qos: message.qos,
+    retained: message.retained,
+    time: new Date(),
+  };
+  show(item, { prepend: true });
+  if (notify && document.hidden && Notification.permission === 'granted') {
+    new Notification(item.topic, { body: item.payload.slice(0, 200), tag: 'herald-news' });
+  }
+}
+
+async function loadHistory(filter) {
+  const query = new URLSearchParams({ filter, limit: app.dataset.historyLimit });
+  try {
+    const response = await fetch(`/api/news?${query}`, { headers: { Accept: 'application/json' } });
+    if (!response.ok) {
+      return;
+    }
+    const items = await response.json();
+    for (const item of items) {
+      show({ ...item, time: new Date(item.receivedAt), history: true }, { prepend: false });
+    }
+  } catch (error) {
+    // The history is a convenience: the live view works without it.
+  }
+}
+
+function listSubscription(connection, filter, qos) {
+  const list = document.getElementById('subscriptions');
+  for (const existing of list.children) {
+    if (existing.dataset.filter === filter) {
+      existing.remove();
+    }
+  }
+  const entry = document.createElement('li');
+  entry.dataset.filter = filter;
+  const label = document.createElement('code');
+  label.textContent = filter;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = 'Unsubscribe';
+  button.setAttribute('aria-label', `Unsubscribe from ${filter}`);
+  button.addEventListener('click', async () => {
+    entry.remove();
+    try {
+      await connection.unsubscribe(filter);
+      setText('subscribe-result', `Unsubscribed from ${filter}`);
+    } catch (error) {
+      setText('subscribe-result', `Could not unsubscribe from ${filter}: ${error.message}`);
+    }
+  });
+  entry.append(label, ` QoS ${qos} `, button);
+  list.append(entry);
+}
+
+/** MQTT's topic filter rules, so that a filter the broker would reject is never sent. */
+function filterProblem(filter) {
+  if (filter.length === 0) {
+    return 'the topic filter must not be empty';
+  }
+  if (filter.includes('\u0000')) {
+    return 'the topic filter must not contain U+0000';
+  }
+  const levels = filter.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    if (levels[i].includes('#') && (levels[i] !== '#' || i !== levels.length - 1)) {
+      return "'#' must be a whole level and the last one";
+    }
+    if (levels[i].includes('+') && levels[i] !== '+') {
+      return "'+' must be a whole level";
+    }
+  }
+  return null;
+}
+
+function setText(id, text) {
+  document.getElementById(id).textContent = text;
+}
+
+function wireSubscribe(connection) {
+  const form = document.getElementById('subscribe-form');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const filter = form.elements.filter.value.trim();
+    const qos = Number(form.elements.qos.value);
+    const problem = filterProblem(filter);
+    if (problem) {
+      setText('subscribe-result', `Cannot subscribe: ${problem}`);
+      return;
+    }
+    setText('subscribe-result', `Subscribing to ${filter}…`);
+    try {
+      const result = await connection.subscribe(filter, qos);
+      listSubscription(connection, filter, qos);
+      setText('subscribe-result', result.pending
+        ? `Subscribing to ${filter} once connected`
+        : `Subscribed to ${filter} (granted QoS ${result.grantedQos})`);
+    } catch (error) {
+      connection.subscriptions.delete(filter);
+      setText('subscribe-result', `Could not subscribe to ${filter}: ${error.message}`);
+    }
+  });
+}
+
+function describeProblem(problem, status) {
+  const lines = [`${problem.title || 'Error'} (${problem.status || status}): ${problem.detail || ''}`];
+  for (const error of problem.errors || []) {
+    if (error.message !== problem.detail) {
+      lines.push(error.message);
+    }
+  }
+  return lines.join('\n');
+}
+
+function wirePublish() {
+  const form = document.getElementById('publish-form');
+  const result = document.getElementById('publish-result');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = {
+      topic: form.elements.topic.value,
+      payload: form.elements.payload.value,
+      qos: Number(form.elements.qos.value),
+      retain: form.elements.retain.checked,
+    };
+    result.dataset.outcome = 'pending';
+    result.textContent = 'Publishing…';
+    try {
+      const response = await fetch('/api/news', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' },
+        body: JSON.stringify(body),
+      });
+      const answer = await response.json();
+      if (response.ok) {
+        result.dataset.outcome = 'published';
+        result.textContent = `Published to ${answer.topic} at ${new Date(answer.publishedAt).toLocaleTimeString()}`
+          + ` (id ${answer.id}, QoS ${answer.qos}${answer.retain ? ', retained' : ''})`;
+      } else {
+        result.dataset.outcome = 'problem';
+        result.textContent = describeProblem(answer, response.status);
+      }
+    } catch (error) {
+      result.dataset.outcome = 'problem';
+      result.textContent = `Could not reach Herald: ${error.message}`;
+    }
+  });
+}
+
+function wireNotifications() {
+  const toggle = document.getElementById('notifications');
+  toggle.addEventListener('change', async () => {
+    if (!toggle.checked) {
+      notify = false;
+      setText('notifications-result', 'Notifications off');
+      return;
+    }
+    if (!('Notification' in window)) {
+      toggle.checked = false;
+      setText('notifications-result', 'This browser does not support notifications');
+      return;
+    }
+    const permission = await Notification.requestPermission();
+    notify = permission === 'granted';
+    toggle.checked = notify;
+    setText('notifications-result', notify
+      ? 'Notifications on while this tab is hidden'
+      : `Notifications not allowed (${permission})`);
+  });
+}
+
+const connection = new RelayConnection(relayUrl(), { onState: showState, onMessage: arrived });
+wireSubscribe(connection);
+wirePublish();
+wireNotifications();
+loadHistory(document.getElementById('subscribe-filter').value.trim());
+connection.start();

@@ -1,0 +1,116 @@
+package io.herald.feed;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.herald.broker.BrokerEndpoint;
+import io.herald.broker.BrokerProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.integration.channel.DirectChannel;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.mqtt.core.DefaultMqttPahoClientFactory;
+import org.springframework.integration.mqtt.inbound.MqttPahoMessageDrivenChannelAdapter;
+import org.springframework.integration.mqtt.support.MqttHeaders;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.MessagingException;
+
+/**
+ * The feed: a Spring Integration flow from an MQTT subscription on the broker into the
+ * in-memory {@link NewsHistory}.
+ */
+@Configuration(proxyBeanMethods = false)
+class FeedConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(FeedConfiguration.class);
+
+	/** The feed subscribes at QoS 1 so that no message is lost between broker and Herald. */
+	static final int FEED_QOS = 1;
+
+	private static final Duration QUIESCENT_TIMEOUT = Duration.ofSeconds(1);
+
+	@Bean
+	NewsHistory newsHistory(FeedProperties properties) {
+		return new NewsHistory(properties.historySize(), Clock.systemUTC());
+	}
+
+	@Bean
+	DirectChannel feedChannel() {
+		return new DirectChannel();
+	}
+
+	@Bean
+	DirectChannel feedErrors() {
+		return new DirectChannel();
+	}
+
+	@Bean
+	MqttPahoMessageDrivenChannelAdapter feedInbound(BrokerEndpoint endpoint, BrokerProperties broker,
+			FeedProperties properties) {
+		DefaultMqttPahoClientFactory clientFactory = new DefaultMqttPahoClientFactory();
+		clientFactory.setConnectionOptions(connectOptions(endpoint, broker.connectTimeout(),
+				properties.maxReconnectDelay()));
+		// A client id of its own per process, so that two Herald instances do not take over each other's session.
+		String clientId = "herald-feed-" + UUID.randomUUID().toString().substring(0, 8);
+		MqttPahoMessageDrivenChannelAdapter adapter = new MqttPahoMessageDrivenChannelAdapter(clientId,
+				clientFactory, properties.topics().toArray(String[]::new));
+		adapter.setQos(FEED_QOS);
+		adapter.setCompletionTimeout(broker.connectTimeout().toMillis());
+		// Handling a message is quick, and a broker that is down must not hold up shutdown for
+		// Paho's default 30 s.
+		adapter.setQuiescentTimeout(QUIESCENT_TIMEOUT.toMillis());
+		adapter.setDisconnectCompletionTimeout(broker.connectTimeout().toMillis());
+		adapter.setOutputChannelName("feedChannel");
+		adapter.setErrorChannelName("feedErrors");
+		logger.info("Feed subscribing to {} on {} as {}", properties.topics(), endpoint, clientId);
+		return adapter;
+	}
+
+	@Bean
+	IntegrationFlow feedFlow(NewsHistory history) {
+		return IntegrationFlow.from("feedChannel")
+			.handle(String.class, (payload, headers) -> {
+				history.add(headers.get(MqttHeaders.RECEIVED_TOPIC, String.class), payload, qos(headers),
+						Boolean.TRUE.equals(headers.get(MqttHeaders.RECEIVED_RETAINED, Boolean.class)));
+				return null;
+			}, (endpoint) -> endpoint.id("feedHistoryWriter"))
+			.get();
+	}
+
+	@Bean
+	IntegrationFlow feedErrorFlow() {
+		return IntegrationFlow.from("feedErrors").handle(MessagingException.class, (failure, headers) -> {
+			// The failed message carries the payload, which is never logged: only where it came from.
+			Object topic = (failure.getFailedMessage() != null)
+					? failure.getFailedMessage().getHeaders().get(MqttHeaders.RECEIVED_TOPIC) : null;
+			logger.warn("Feed could not keep a message from {}: {}", topic,
+					NestedExceptionUtils.getMostSpecificCause(failure).toString());
+			return null;
+		}, (endpoint) -> endpoint.id("feedErrorLogger")).get();
+	}
+
+	private static int qos(MessageHeaders headers) {
+		Integer qos = headers.get(MqttHeaders.RECEIVED_QOS, Integer.class);
+		return (qos != null) ? qos : FEED_QOS;
+	}
+
+	private static MqttConnectOptions connectOptions(BrokerEndpoint endpoint, Duration connectTimeout,
+			Duration maxReconnectDelay) {
+		MqttConnectOptions options = new MqttConnectOptions();
+		options.setServerURIs(endpoint.serverUris());
+		options.setCleanSession(true);
+		options.setAutomaticReconnect(true);
+		options.setMaxReconnectDelay(Math.toIntExact(maxReconnectDelay.toMillis()));
+		// Paho counts whole seconds, and 0 would mean waiting forever.
+		options.setConnectionTimeout((int) Math.max(1, (connectTimeout.toMillis() + 999) / 1000));
+		return options;
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.herald.feed;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * What Herald follows on the broker itself, and how much of it it keeps.
+ *
+ * @param topics topic filters the feed subscribes to, at QoS 1
+ * @param historySize how many of the newest received messages are kept in memory
+ * @param maxReconnectDelay the longest pause between two reconnection attempts after the broker
+ * went away (the pause doubles from one second up to this)
+ */
+@Validated
+@ConfigurationProperties("herald.feed")
+record FeedProperties(
+		@DefaultValue("/news/#") @NotEmpty List<String> topics,
+		@DefaultValue("1000") @Min(1) @Max(1_000_000) int historySize,
+		@DefaultValue("30s") @NotNull Duration maxReconnectDelay) {
+
+	FeedProperties {
+		if (topics != null) {
+			for (String topic : topics) {
+				try {
+					TopicFilter.of(topic);
+				}
+				catch (InvalidTopicException ex) {
+					throw new IllegalArgumentException(
+							"herald.feed.topics has an invalid filter '" + topic + "': " + ex.getMessage(), ex);
+				}
+			}
+		}
+		if (maxReconnectDelay != null && maxReconnectDelay.compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new IllegalArgumentException("herald.feed.max-reconnect-delay must be at least 1s");
+		}
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.herald.publish;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Publishes news to the broker over REST: {@code POST /api/news} for one message,
+ * {@code POST /api/news/batch} for several, answered 202 once the broker accepted them, or 503
+ * with {@code Retry-After} when it did not.
+ */
+@RestController
+class NewsController {
+
+	private final NewsPublisher publisher;
+
+	private final PublishProperties properties;
+
+	NewsController(NewsPublisher publisher, PublishProperties properties) {
+		this.publisher = publisher;
+		this.properties = properties;
+	}
+
+	// No 'consumes' on the mappings: a wrong Content-Type then fails inside this controller, where
+	// PublishProblemHandler answers it as a problem detail.
+	@PostMapping("/api/news")
+	CompletableFuture<ResponseEntity<NewsReceipt>> publish(@RequestBody NewsRequest request) {
+		List<FieldProblem> problems = NewsValidator.check(request, "");
+		if (!problems.isEmpty()) {
+			throw new InvalidNewsException(problems);
+		}
+		OutgoingNews news = prepare(request, "");
+		return this.publisher.publish(news).thenApply((receipt) -> ResponseEntity.accepted().body(receipt));
+	}
+
+	@PostMapping("/api/news/batch")
+	CompletableFuture<ResponseEntity<List<NewsReceipt>>> publishBatch(@RequestBody List<NewsRequest> requests) {
+		if (requests.isEmpty()) {
+			throw new InvalidNewsException(List.of(FieldProblem.of("batch", "must hold at least one message")));
+		}
+		if (requests.size() > this.properties.maxBatch()) {
+			throw new NewsTooLargeException(null, "batch holds " + requests.size()
+					+ " messages, more than herald.publish.max-batch (" + this.properties.maxBatch() + ")");
+		}
+		List<FieldProblem> problems = new ArrayList<>();
+		for (int i = 0; i < requests.size(); i++) {
+			problems.addAll(NewsValidator.check(requests.get(i), "[" + i + "]."));
+		}
+		if (!problems.isEmpty()) {
+			throw new InvalidNewsException(problems);
+		}
+		List<OutgoingNews> batch = new ArrayList<>(requests.size());
+		for (int i = 0; i < requests.size(); i++) {
+			batch.add(prepare(requests.get(i), "[" + i + "]."));
+		}
+		return this.publisher.publishAll(batch).thenApply((receipts) -> ResponseEntity.accepted().body(receipts));
+	}
+
+	/** The broker did not take the news: 503, and when to try again. */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> notPublished(NewsNotPublishedException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		problem.setTitle("Broker unavailable");
+		if (!ex.accepted().isEmpty()) {
+			problem.setProperty("accepted", ex.accepted());
+		}
+		long retryAfterSeconds = Math.max(1, (this.properties.retryAfter().toMillis() + 999) / 1000);
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
+			.body(problem);
+	}
+
+	private OutgoingNews prepare(NewsRequest request, String prefix) {
+		byte[] payload = request.payloadBytes();
+		long max = this.properties.maxPayload().toBytes();
+		if (payload.length > max) {
+			throw new NewsTooLargeException(prefix + "payload", prefix + "payload is " + payload.length
+					+ " bytes in UTF-8, more than herald.publish.max-payload (" + max + " bytes)");
+		}
+		return new OutgoingNews(request.topic(), payload, request.qosOrDefault(), request.retainOrDefault());
+	}
+
+}

@@ -1,0 +1,44 @@
+package io.herald.relay;
+
+import java.net.URI;
+
+import io.herald.HeraldApplication;
+import io.herald.support.MqttWebSocketClient;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Stopping Herald tells relayed browsers to go away (1001), so they reconnect elsewhere at once.
+ */
+class RelayShutdownIntegrationTests {
+
+	@Test
+	void shutdownClosesBrowsersWith1001() {
+		ConfigurableApplicationContext herald = new SpringApplicationBuilder(HeraldApplication.class).run(
+				"--server.port=0", "--herald.broker.embedded-port=0", "--herald.tls.self-signed-directory=target/tls");
+		MqttWebSocketClient client;
+		try {
+			int port = herald.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+			client = MqttWebSocketClient.connect(URI.create("wss://localhost:" + port + "/mqtt"), "mqtt");
+			client.send(MqttMessageBuilders.connect()
+				.clientId("leaving")
+				.protocolVersion(MqttVersion.MQTT_3_1_1)
+				.cleanSession(true)
+				.build());
+			client.awaitMessage(MqttMessageType.CONNACK);
+		}
+		finally {
+			herald.close();
+		}
+		assertThat(client.awaitCloseCode()).isEqualTo(1001);
+		assertThat(client.closeReason()).isEqualTo("Herald is shutting down");
+	}
+
+}
