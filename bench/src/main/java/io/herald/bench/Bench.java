@@ -94,7 +94,7 @@ public final class Bench {
 
 	/**
 	 * In profile mode, Herald's heap histogram and native memory summary when idle and when loaded,
-	 * and a flight recording of the measured phase.
+	 * a flight recording of the measured phase and its threads at the end of it.
 	 */
 	private void profile(ScenarioRunner.Phase phase, Scenario scenario, Target target) {
 		if (!this.options.profile() || !target.isHerald() || "w".equals(scenario.key())) {
@@ -110,6 +110,7 @@ public final class Bench {
 			}
 			case MEASURE_START -> jcmd(target, null, "JFR.start", "name=bench", "settings=profile");
 			case MEASURE_END -> {
+				jcmd(target, name + "-threads.txt", "Thread.print");
 				jcmd(target, null, "JFR.dump", "name=bench", "filename=" + jfr);
 				jcmd(target, null, "JFR.stop", "name=bench");
 			}
