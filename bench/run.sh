@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Herald benchmark: Herald (wss and ws) against Mosquitto's own WebSocket listener, lighttpd
+# mod_wstunnel (wss) and optionally nginx (wss), all in front of one Mosquitto, same load client.
+#
+#   bench/run.sh [--quick] [--nginx] [--rounds N] [--scenarios a,b,c,d] [--profile]
+#                [--targets mosquitto-ws,lighttpd-wss,nginx-wss,herald-wss,herald-ws]
+#
+# The full run (3 rounds, 4 targets) takes about 40 minutes on 2 cores.
+# Installs nothing: checks the binaries it needs, builds Herald and the load client, starts every
+# target on free loopback ports, stops everything it started, and prints a table of medians.
+# --quick: tiny counts and durations (a smoke run). --profile: JFR recording and jcmd memory
+# summaries of the Herald processes, kept with the results.
+# Herald runs as shipped: HERALD_JAVA_OPTS (JVM options) and HERALD_ARGS (--property=value ...) try
+# other settings; the table's header shows any in use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+for binary in java mosquitto lighttpd openssl getconf; do
+    command -v "$binary" >/dev/null || missing+=("$binary")
+done
+if ((${#missing[@]})); then
+    echo "Missing: ${missing[*]} (Debian packages: default-jdk-headless mosquitto lighttpd openssl)" >&2
+    exit 2
+fi
+
+work="$(mktemp -d -t herald-bench.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+
+# lighttpd must have mod_wstunnel, mod_openssl and mod_setenv: a config loading them must pass its test.
+printf 'server.document-root = "%s"\nserver.port = 1\nserver.modules = ("mod_openssl", "mod_setenv", "mod_wstunnel")\n' \
+    "$work" >"$work/check-lighttpd.conf"
+if ! lighttpd -tt -f "$work/check-lighttpd.conf" >/dev/null 2>&1; then
+    echo "lighttpd lacks mod_wstunnel, mod_openssl or mod_setenv (Debian package lighttpd)" >&2
+    exit 2
+fi
+
+# nginx is optional (a full run with it takes about a quarter longer): --nginx adds it.
+args=()
+targets="mosquitto-ws,lighttpd-wss,herald-wss,herald-ws"
+for arg in "$@"; do
+    if [[ "$arg" == --nginx ]]; then
+        command -v nginx >/dev/null || { echo "nginx not found (Debian package nginx-light)" >&2; exit 2; }
+        targets="mosquitto-ws,lighttpd-wss,nginx-wss,herald-wss,herald-ws"
+    else
+        args+=("$arg")
+    fi
+done
+if ! printf '%s\n' "${args[@]}" | grep -qx -- '--targets'; then
+    args+=(--targets "$targets")
+fi
+
+# 9,000 browsers: the client holds 9,000 sockets, a relay 18,000; every process inherits this limit.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if (($(ulimit -n) < 20000)); then
+    echo "warning: open files limit is $(ulimit -n); scenario (b) needs 20000 (ulimit -n)" >&2
+fi
+
+echo "Building Herald and the load client..." >&2
+./mvnw -q -B package -DskipTests
+./mvnw -q -B -f bench/pom.xml package
+jar="$(pwd)/$(ls target/herald-*.jar | grep -v -- '-plain\|sources' | head -n 1)"
+
+out="$(pwd)/bench/target/results/$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$out"
+java -Xms2g -Xmx4g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled ${BENCH_CLIENT_OPTS:-} \
+    -Dbench.clockTicks="$(getconf CLK_TCK)" \
+    -cp "bench/target/classes:bench/target/lib/*" io.herald.bench.Bench \
+    --herald-jar "$jar" --work "$work" --out "$out" ${HERALD_JAVA_OPTS:+--herald-jvm "$HERALD_JAVA_OPTS"} ${HERALD_ARGS:+--herald-args "$HERALD_ARGS"} "${args[@]}" \
+    | tee "$out/report.md"

@@ -1,0 +1,231 @@
+package io.herald.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark driver: starts every target, runs the scenarios against each in alternating
+ * order for several rounds, stops what it started and prints medians, ratios and goals.
+ */
+public final class Bench {
+
+	private final Options options;
+
+	private final List<Result> results = new ArrayList<>();
+
+	private final List<Double> loads = new ArrayList<>();
+
+	private Bench(Options options) {
+		this.options = options;
+	}
+
+	public static void main(String[] args) throws IOException {
+		Options options = Options.parse(args);
+		Files.createDirectories(options.work());
+		Files.createDirectories(options.out());
+		new Bench(options).run();
+	}
+
+	private void run() throws IOException {
+		long start = System.nanoTime();
+		List<Scenario> scenarios = this.options.scenarios();
+		System.out.println(Machine.describe(this.options));
+		try (LoadClient client = new LoadClient(this.options.clientThreads())) {
+			for (int round = 1; round <= this.options.rounds(); round++) {
+				round(client, round, scenarios);
+			}
+		}
+		Path csv = this.options.out().resolve("results.csv");
+		List<String> lines = new ArrayList<>(List.of(Report.csvHeader()));
+		this.results.forEach((r) -> lines.add(Report.csv(r)));
+		Files.write(csv, lines);
+		Report report = new Report(scenarios, this.options.targets(), this.results);
+		double minutes = (System.nanoTime() - start) / 60e9;
+		System.out.println("\n## Results: medians of " + this.options.rounds() + " rounds" + (this.options.quick()
+				? " (QUICK SMOKE RUN: tiny counts, not a measurement)" : ""));
+		System.out.println(report.render());
+		System.out.println("\n## Goals (from the medians above)\n");
+		System.out.println(report.goals());
+		System.out.printf(Locale.ROOT, "%nRun took %.1f min; 1-minute load average at each scenario start: %s%n", minutes,
+				loadSummary());
+		System.out.println("Every round's figures: " + csv);
+	}
+
+	private void round(LoadClient client, int round, List<Scenario> scenarios) {
+		Path directory = this.options.work().resolve("round-" + round);
+		try {
+			Files.createDirectories(directory);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Failed to create " + directory, ex);
+		}
+		System.err.printf("%s round %d/%d: starting %s%n", Instant.now(), round, this.options.rounds(),
+				this.options.targets());
+		try (Servers servers = new Servers(directory, this.options.heraldJar(), this.options.heraldJvmOptions(),
+				this.options.heraldArguments())) {
+			List<Target> targets = servers.start(this.options.targets());
+			ScenarioRunner runner = new ScenarioRunner(client, servers.brokerPort(), this::profile);
+			for (Target target : targets) {
+				for (Scenario warmUp : Scenario.warmUp(this.options.quick())) {
+					runner.run(warmUp, target, round);
+				}
+				System.err.printf("  warmed up %s at %s%n", target.name(), target.uri());
+			}
+			for (int s = 0; s < scenarios.size(); s++) {
+				Scenario scenario = scenarios.get(s);
+				for (Target target : rotate(targets, round - 1 + s)) {
+					this.loads.add(Machine.loadAverage());
+					servers.restartBroker();
+					Result result = runner.run(scenario, target, round);
+					this.results.add(result);
+					System.err.printf("  %s  %-13s %s%n", scenario.key(), target.name(), brief(result));
+				}
+			}
+		}
+	}
+
+	/**
+	 * In profile mode, Herald's heap histogram and native memory summary when idle and when loaded,
+	 * and a flight recording of the measured phase.
+	 */
+	private void profile(ScenarioRunner.Phase phase, Scenario scenario, Target target) {
+		if (!this.options.profile() || !target.isHerald() || "w".equals(scenario.key())) {
+			return;
+		}
+		String name = target.name().replace(' ', '-') + "-" + scenario.key();
+		String jfr = this.options.out().resolve(name + ".jfr").toString();
+		switch (phase) {
+			case IDLE, LOADED -> {
+				String label = name + "-" + phase.name().toLowerCase(Locale.ROOT);
+				jcmd(target, label + "-histogram.txt", "GC.class_histogram");
+				jcmd(target, label + "-native-memory.txt", "VM.native_memory", "summary");
+			}
+			case MEASURE_START -> jcmd(target, null, "JFR.start", "name=bench", "settings=profile");
+			case MEASURE_END -> {
+				jcmd(target, null, "JFR.dump", "name=bench", "filename=" + jfr);
+				jcmd(target, null, "JFR.stop", "name=bench");
+			}
+		}
+	}
+
+	private void jcmd(Target target, String file, String... command) {
+		List<String> args = new ArrayList<>(List.of("jcmd", Long.toString(target.server().pid())));
+		args.addAll(List.of(command));
+		Path output = this.options.out().resolve(file != null ? file : "jcmd.log");
+		try {
+			Process jcmd = new ProcessBuilder(args).redirectErrorStream(true)
+				.redirectOutput(file != null ? ProcessBuilder.Redirect.to(output.toFile())
+						: ProcessBuilder.Redirect.appendTo(output.toFile()))
+				.start();
+			if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
+				jcmd.destroyForcibly();
+			}
+		}
+		catch (IOException ex) {
+			System.err.println("  jcmd failed: " + ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static <T> List<T> rotate(List<T> list, int by) {
+		List<T> rotated = new ArrayList<>(list);
+		java.util.Collections.rotate(rotated, -(by % Math.max(1, list.size())));
+		return rotated;
+	}
+
+	private static String brief(Result result) {
+		StringBuilder text = new StringBuilder();
+		for (Figure figure : List.of(Figure.CONNECTED, Figure.CONNECT_SECONDS, Figure.DELIVERED, Figure.LOST,
+				Figure.DELIVERIES_PER_SECOND, Figure.P50_MS, Figure.P99_MS, Figure.CPU_US_PER_DELIVERY,
+				Figure.SERVER_RSS_KB_PER_CONNECTION, Figure.SERVER_THREADS_MAX, Figure.CONNECTS_PER_SECOND,
+				Figure.CONNECT_P99_MS, Figure.CONNECT_CPU_MS, Figure.CLIENT_CPU_PERCENT)) {
+			double value = result.get(figure);
+			if (!Double.isNaN(value)) {
+				text.append(figure.name().toLowerCase(Locale.ROOT)).append('=').append(figure.format(value)).append(' ');
+			}
+		}
+		return text.toString();
+	}
+
+	private String loadSummary() {
+		double[] values = this.loads.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+		if (values.length == 0) {
+			return "-";
+		}
+		return String.format(Locale.ROOT, "min %.2f, median %.2f, max %.2f", values[0], values[values.length / 2],
+				values[values.length - 1]);
+	}
+
+	/** The command line. */
+	record Options(boolean quick, int rounds, List<String> targets, List<Scenario> scenarios, Path heraldJar,
+			Path work, Path out, boolean profile, List<String> heraldJvmOptions, List<String> heraldArguments,
+			int clientThreads) {
+
+		static Options parse(String[] args) {
+			boolean quick = false;
+			boolean profile = false;
+			Integer rounds = null;
+			List<String> targets = Servers.ALL;
+			List<String> scenarioKeys = List.of("a", "b", "c", "d");
+			Path jar = null;
+			Path work = null;
+			Path out = null;
+			List<String> jvm = new ArrayList<>();
+			List<String> heraldArguments = new ArrayList<>();
+			for (int i = 0; i < args.length; i++) {
+				switch (args[i]) {
+					case "--quick" -> quick = true;
+					case "--profile" -> profile = true;
+					case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+					case "--targets" -> targets = targetNames(args[++i]);
+					case "--scenarios" -> scenarioKeys = Arrays.asList(args[++i].split(","));
+					case "--herald-jar" -> jar = Path.of(args[++i]);
+					case "--work" -> work = Path.of(args[++i]);
+					case "--out" -> out = Path.of(args[++i]);
+					case "--herald-jvm" -> jvm.addAll(Arrays.asList(args[++i].trim().split("\\s+")));
+					case "--herald-args" -> heraldArguments.addAll(Arrays.asList(args[++i].trim().split("\\s+")));
+					default -> throw new IllegalArgumentException("Unknown option " + args[i]);
+				}
+			}
+			if (jar == null || work == null || out == null) {
+				throw new IllegalArgumentException("--herald-jar, --work and --out are required (run.sh sets them)");
+			}
+			jvm.removeIf(String::isEmpty);
+			heraldArguments.removeIf(String::isEmpty);
+			if (profile) {
+				jvm.add("-XX:NativeMemoryTracking=summary");
+			}
+			List<String> keys = scenarioKeys;
+			List<Scenario> scenarios = (quick ? Scenario.quick() : Scenario.full()).stream()
+				.filter((s) -> keys.contains(s.key()))
+				.toList();
+			return new Options(quick, rounds != null ? rounds : (quick ? 1 : 3), targets, scenarios, jar, work, out,
+					profile, jvm, heraldArguments, 2);
+		}
+
+		private static List<String> targetNames(String list) {
+			List<String> names = new ArrayList<>();
+			for (String key : list.split(",")) {
+				String name = Servers.ALL.stream()
+					.filter((n) -> n.toLowerCase(Locale.ROOT).replace(' ', '-').equals(key.trim()))
+					.findFirst()
+					.orElseThrow(() -> new IllegalArgumentException("Unknown target " + key + "; known: "
+							+ Servers.ALL.stream().map((n) -> n.toLowerCase(Locale.ROOT).replace(' ', '-')).toList()));
+				names.add(name);
+			}
+			return names;
+		}
+
+	}
+
+}
