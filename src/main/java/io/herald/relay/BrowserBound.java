@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -12,13 +11,9 @@ import jakarta.websocket.SendResult;
 import org.springframework.web.socket.CloseStatus;
 
 /**
- * The broker-to-browser half of a relayed connection: one chunk at a time goes to the WebSocket's
- * asynchronous send; a chunk arriving meanwhile waits, and the broker channel stops reading until
- * the send completes. At most two chunks per browser are held, however slow it is.
- *
- * <p>
- * The channel reads on its own while the browser keeps up, so a message costs no extra
- * hand-over to the channel's I/O thread.
+ * The broker-to-browser half of a relayed connection: one chunk at a time goes to the
+ * WebSocket's asynchronous send, and the broker channel is read again only when that send
+ * completes.
  */
 final class BrowserBound implements SendHandler {
 
@@ -28,20 +23,12 @@ final class BrowserBound implements SendHandler {
 
 	private final SendListener listener;
 
-	/** Guards every field below but {@link #inFlight}. */
+	/** Guards {@link #sending} and {@link #closeAfterSend}. */
 	private final Object lock = new Object();
-
-	private Channel upstream;
 
 	private boolean sending;
 
-	private ByteBuf queued;
-
-	private ByteBuffer queuedChunk;
-
 	private CloseStatus closeAfterSend;
-
-	private boolean released;
 
 	private final AtomicReference<ByteBuf> inFlight = new AtomicReference<>();
 
@@ -51,17 +38,8 @@ final class BrowserBound implements SendHandler {
 		this.listener = listener;
 	}
 
-	/** Start relaying from the broker channel (event loop). */
-	void start(Channel channel) {
-		synchronized (this.lock) {
-			this.upstream = channel;
-		}
-		channel.config().setAutoRead(true);
-	}
-
 	/**
-	 * Hand {@code data} to the browser, now or after the chunk in flight; ownership passes to this
-	 * object (event loop).
+	 * Hand {@code data} to the browser; ownership passes to this object (event loop).
 	 * @throws MqttFramer.MalformedPacketException if the bytes are not MQTT ({@code data} is
 	 * released)
 	 */
@@ -75,19 +53,10 @@ final class BrowserBound implements SendHandler {
 			throw ex;
 		}
 		synchronized (this.lock) {
-			if (this.released) {
-				data.release();
-				return;
-			}
-			if (this.sending) {
-				this.queued = data;
-				this.queuedChunk = chunk;
-				this.upstream.config().setAutoRead(false);
-				return;
-			}
 			this.sending = true;
 		}
-		transmit(data, chunk);
+		this.inFlight.set(data);
+		this.remote.sendBinary(chunk, this);
 	}
 
 	/** Whether a chunk is waiting for the browser to take it. */
@@ -113,36 +82,16 @@ final class BrowserBound implements SendHandler {
 		}
 	}
 
-	/** The browser is gone: drop the waiting chunk, and any that still arrives. */
-	void release() {
-		synchronized (this.lock) {
-			this.released = true;
-			releaseQueued();
-		}
-	}
-
 	@Override
 	public void onResult(SendResult result) {
 		ByteBuf sent = this.inFlight.getAndSet(null);
 		if (sent != null) {
 			sent.release();
 		}
-		ByteBuf next = null;
-		ByteBuffer nextChunk = null;
 		CloseStatus close;
 		synchronized (this.lock) {
+			this.sending = false;
 			close = this.closeAfterSend;
-			if (!result.isOK() || close != null || this.released || this.queued == null) {
-				this.sending = false;
-				releaseQueued();
-			}
-			else {
-				next = this.queued;
-				nextChunk = this.queuedChunk;
-				this.queued = null;
-				this.queuedChunk = null;
-				this.upstream.config().setAutoRead(true);
-			}
 		}
 		if (!result.isOK()) {
 			this.listener.sendFailed(result.getException());
@@ -150,26 +99,15 @@ final class BrowserBound implements SendHandler {
 		else if (close != null) {
 			this.listener.closeAfterSend(close);
 		}
-		else if (next != null) {
-			transmit(next, nextChunk);
+		else {
+			this.listener.sent();
 		}
 	}
 
-	private void transmit(ByteBuf data, ByteBuffer chunk) {
-		this.inFlight.set(data);
-		this.remote.sendBinary(chunk, this);
-	}
-
-	private void releaseQueued() {
-		if (this.queued != null) {
-			this.queued.release();
-			this.queued = null;
-			this.queuedChunk = null;
-		}
-	}
-
-	/** What happens when a chunk could not be handed over, or the session should end. */
+	/** What happens once a chunk was handed over, or could not be. */
 	interface SendListener {
+
+		void sent();
 
 		void closeAfterSend(CloseStatus status);
 

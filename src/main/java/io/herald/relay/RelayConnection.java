@@ -69,7 +69,7 @@ final class RelayConnection implements BrowserBound.SendListener {
 			return;
 		}
 		this.brokerBound.connected(channel);
-		this.browserBound.start(channel);
+		channel.read();
 		logger.debug("[{}] Relaying to broker via {}", id(), channel.localAddress());
 	}
 
@@ -117,6 +117,14 @@ final class RelayConnection implements BrowserBound.SendListener {
 	}
 
 	@Override
+	public void sent() {
+		Channel channel = this.brokerBound.upstream();
+		if (channel != null && !this.closing.get()) {
+			channel.read();
+		}
+	}
+
+	@Override
 	public void closeAfterSend(CloseStatus status) {
 		closeNow(status);
 	}
@@ -150,7 +158,6 @@ final class RelayConnection implements BrowserBound.SendListener {
 		this.closing.set(true);
 		this.closed.set(true);
 		this.brokerBound.close();
-		this.browserBound.release();
 		logger.debug("[{}] Browser closed: {}", id(), status);
 	}
 

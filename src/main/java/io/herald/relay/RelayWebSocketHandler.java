@@ -55,8 +55,7 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 
 			@Override
 			protected void initChannel(Channel channel) {
-				// One chunk per read; reading starts once the browser side is wired up, and pauses
-				// whenever a chunk is waiting behind the one being sent.
+				// One chunk per read, and the next read only once the browser took the last one.
 				channel.config().setAutoRead(false);
 				channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(chunkSize).maxMessagesPerRead(1));
 				channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
