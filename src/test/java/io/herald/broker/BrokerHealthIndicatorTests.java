@@ -3,6 +3,7 @@ package io.herald.broker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -97,14 +98,27 @@ class BrokerHealthIndicatorTests {
 
 	@Test
 	void downWhenBrokerUnreachableEvenWithSubscriberUp() throws IOException {
-		this.indicator.subscribed(new MqttSubscribedEvent(this.feed, "Connected and subscribed"));
-		this.broker.close();
+		// A bound but unconnected socket holds the port: nothing listens there, and no other
+		// socket (not even the probe's own, by chance) can take it while the test runs.
+		try (Socket placeholder = new Socket()) {
+			placeholder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			BrokerEndpoint nowhere = new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + placeholder.getLocalPort()));
+			BrokerConnector connector = new BrokerConnector(nowhere, Duration.ofSeconds(2));
+			try {
+				BrokerHealthIndicator indicator = new BrokerHealthIndicator(
+						new BrokerProbe(connector, Duration.ofSeconds(2)), nowhere);
+				indicator.subscribed(new MqttSubscribedEvent(this.feed, "Connected and subscribed"));
 
-		Health health = this.indicator.health(true);
+				Health health = indicator.health(true);
 
-		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-		assertThat(health.getDetails()).containsKey("error");
-		assertThat(subscribers(health)).containsEntry("feedInbound", "subscribed");
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsKey("error");
+				assertThat(subscribers(health)).containsEntry("feedInbound", "subscribed");
+			}
+			finally {
+				connector.destroy();
+			}
+		}
 	}
 
 	@SuppressWarnings("unchecked")
