@@ -10,9 +10,11 @@ import java.util.concurrent.TimeUnit;
 
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.PahoClients;
+import io.herald.support.ReservedPort;
 import io.herald.support.TestHttp;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -29,7 +31,9 @@ class BrokerFailoverIntegrationTests {
 
 	private static final int BROKER_PORT = freePort();
 
-	private static final int DEAD_PORT = freePort();
+	private static final ReservedPort DEAD = ReservedPort.reserve();
+
+	private static final int DEAD_PORT = DEAD.port();
 
 	@LocalServerPort
 	private int port;
@@ -39,6 +43,11 @@ class BrokerFailoverIntegrationTests {
 		registry.add("herald.broker.embedded-port", () -> BROKER_PORT);
 		registry.add("herald.broker.url", () -> "tcp://127.0.0.1:" + DEAD_PORT);
 		registry.add("herald.broker.failover-urls", () -> "tcp://127.0.0.1:" + BROKER_PORT);
+	}
+
+	@AfterAll
+	static void releasePort() throws IOException {
+		DEAD.close();
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 
+import io.herald.support.ReservedPort;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import org.junit.jupiter.api.Test;
 
@@ -50,19 +51,17 @@ class EmbeddedBrokerTests {
 
 	@Test
 	void probeOfAClosedPortFailsWithTheReason() throws Exception {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			closedPort = socket.getLocalPort();
-		}
-		BrokerConnector connector = new BrokerConnector(new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + closedPort)),
-				Duration.ofSeconds(2));
-		try {
-			assertThatExceptionOfType(CompletionException.class)
-				.isThrownBy(() -> new BrokerProbe(connector, Duration.ofSeconds(2)).probe().join())
-				.withMessageContaining("Connection refused");
-		}
-		finally {
-			connector.destroy();
+		try (ReservedPort closed = ReservedPort.reserve()) {
+			BrokerConnector connector = new BrokerConnector(
+					new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + closed.port())), Duration.ofSeconds(2));
+			try {
+				assertThatExceptionOfType(CompletionException.class)
+					.isThrownBy(() -> new BrokerProbe(connector, Duration.ofSeconds(2)).probe().join())
+					.withMessageContaining("Connection refused");
+			}
+			finally {
+				connector.destroy();
+			}
 		}
 	}
 

@@ -1,13 +1,13 @@
 package io.herald.relay;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
+import io.herald.support.ReservedPort;
 import io.herald.support.TestHttp;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -26,14 +26,17 @@ class RelayBrokerUnreachableIntegrationTests {
 	@LocalServerPort
 	private int port;
 
+	private static final ReservedPort UNREACHABLE = ReservedPort.reserve();
+
 	@DynamicPropertySource
-	static void unreachableBroker(DynamicPropertyRegistry registry) throws IOException {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			closedPort = socket.getLocalPort();
-		}
+	static void unreachableBroker(DynamicPropertyRegistry registry) {
 		registry.add("herald.broker.embedded", () -> "false");
-		registry.add("herald.broker.url", () -> "tcp://127.0.0.1:" + closedPort);
+		registry.add("herald.broker.url", () -> "tcp://127.0.0.1:" + UNREACHABLE.port());
+	}
+
+	@AfterAll
+	static void releasePort() throws IOException {
+		UNREACHABLE.close();
 	}
 
 	@Test
