@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -57,9 +58,22 @@ public final class BrokerConnector implements DisposableBean {
 	 * after TLS, if any. The future fails with the last URL's reason when none can be reached.
 	 */
 	public Future<Channel> connect(ChannelInitializer<Channel> initializer) {
-		Promise<Channel> result = this.group.next().newPromise();
-		connect(this.endpoint.uris(), 0, initializer, result);
+		return connect(initializer, this.group.next());
+	}
+
+	/**
+	 * Open a connection to the broker served by {@code eventLoop}, one of {@link #ioThreads()}: a
+	 * browser connection on the same thread then relays to it without handing bytes over.
+	 */
+	public Future<Channel> connect(ChannelInitializer<Channel> initializer, EventLoop eventLoop) {
+		Promise<Channel> result = eventLoop.newPromise();
+		connect(this.endpoint.uris(), 0, initializer, eventLoop, result);
 		return result;
+	}
+
+	/** The I/O threads broker connections run on, for servers that relay to them. */
+	public EventLoopGroup ioThreads() {
+		return this.group;
 	}
 
 	public BrokerEndpoint endpoint() {
@@ -71,9 +85,10 @@ public final class BrokerConnector implements DisposableBean {
 		this.group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
 	}
 
-	private void connect(List<URI> uris, int index, ChannelInitializer<Channel> initializer, Promise<Channel> result) {
+	private void connect(List<URI> uris, int index, ChannelInitializer<Channel> initializer, EventLoop eventLoop,
+			Promise<Channel> result) {
 		URI uri = uris.get(index);
-		ChannelFuture attempt = this.bootstrap.clone()
+		ChannelFuture attempt = this.bootstrap.clone(eventLoop)
 			.remoteAddress(uri.getHost(), BrokerEndpoint.port(uri))
 			.handler(new ChannelInitializer<>() {
 
@@ -94,7 +109,7 @@ public final class BrokerConnector implements DisposableBean {
 				result.trySuccess(future.channel());
 			}
 			else if (index + 1 < uris.size()) {
-				connect(uris, index + 1, initializer, result);
+				connect(uris, index + 1, initializer, eventLoop, result);
 			}
 			else {
 				result.tryFailure(future.cause());

@@ -2,6 +2,8 @@ package io.herald.relay;
 
 import java.nio.ByteBuffer;
 
+import io.netty.buffer.ByteBuf;
+
 /**
  * Finds MQTT packet boundaries in a byte stream that arrives in arbitrary chunks, without
  * copying: it reads each fixed header (type byte and variable-length remaining length) and skips
@@ -42,8 +44,20 @@ final class MqttFramer {
 	 * @throws MalformedPacketException if the stream is not MQTT
 	 */
 	void scan(ByteBuffer chunk) {
-		int index = chunk.position();
-		int limit = chunk.limit();
+		scan(chunk::get, chunk.position(), chunk.limit());
+	}
+
+	/**
+	 * Walk {@code chunk}'s readable bytes, reporting each packet whose fixed header completes in
+	 * it. The buffer's indexes are left unchanged.
+	 * @throws MalformedPacketException if the stream is not MQTT
+	 */
+	void scan(ByteBuf chunk) {
+		scan(chunk::getByte, chunk.readerIndex(), chunk.writerIndex());
+	}
+
+	private void scan(ByteAt bytes, int from, int limit) {
+		int index = from;
 		while (index < limit) {
 			if (this.bodyLeft > 0) {
 				int skip = (int) Math.min(this.bodyLeft, limit - index);
@@ -51,13 +65,13 @@ final class MqttFramer {
 				index += skip;
 			}
 			else if (this.headerByte < 0) {
-				this.headerByte = chunk.get(index++) & 0xFF;
+				this.headerByte = bytes.get(index++) & 0xFF;
 				if ((this.headerByte >>> 4) == 0) {
 					throw new MalformedPacketException("Reserved MQTT packet type 0");
 				}
 			}
 			else {
-				readLengthByte(chunk.get(index++) & 0xFF);
+				readLengthByte(bytes.get(index++) & 0xFF);
 			}
 		}
 	}
@@ -83,6 +97,14 @@ final class MqttFramer {
 		this.remainingLength = 0;
 		this.lengthBytes = 0;
 		this.listener.onPacket(type, length);
+	}
+
+	/** Absolute reads from a buffer, whichever kind it is. */
+	@FunctionalInterface
+	private interface ByteAt {
+
+		byte get(int index);
+
 	}
 
 	/** Receives the type and remaining length of each packet as its fixed header completes. */

@@ -19,10 +19,10 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 
 	static final List<String> SUBPROTOCOLS = List.of("mqtt", "mqttv3.1");
 
+	static final String DETAIL = "Sec-WebSocket-Protocol must offer mqtt (MQTT 3.1.1 and 5) or mqttv3.1 (MQTT 3.1)";
+
 	private static final String PROBLEM = """
-			{"type":"about:blank","title":"Bad Request","status":400,\
-			"detail":"Sec-WebSocket-Protocol must offer mqtt (MQTT 3.1.1 and 5) or mqttv3.1 (MQTT 3.1)",\
-			"instance":"%s"}""";
+			{"type":"about:blank","title":"Bad Request","status":400,"detail":"%s","instance":"%s"}""";
 
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
@@ -34,7 +34,7 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 		response.setStatusCode(HttpStatus.BAD_REQUEST);
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		String path = request.getURI().getRawPath().replace("\"", "");
-		response.getBody().write(PROBLEM.formatted(path).getBytes(StandardCharsets.UTF_8));
+		response.getBody().write(PROBLEM.formatted(DETAIL, path).getBytes(StandardCharsets.UTF_8));
 		return false;
 	}
 

@@ -7,7 +7,10 @@ import io.herald.broker.BrokerConnector;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -17,7 +20,8 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
- * Registers the MQTT-over-WebSocket endpoint and sizes the container's WebSocket buffers.
+ * Registers the MQTT-over-WebSocket endpoint on the web server, sizes the container's WebSocket
+ * buffers, and opens the relay listener beside it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -88,6 +92,14 @@ class RelayConfiguration implements WebSocketConfigurer {
 	static RelayWebSocketHandler relayWebSocketHandler(BrokerConnector connector, RelayProperties properties,
 			RelayRegistry relayRegistry, ExecutorService relayCloseExecutor) {
 		return new RelayWebSocketHandler(connector, properties, relayRegistry, relayCloseExecutor);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = "herald.relay.listener.enabled", matchIfMissing = true)
+	static RelayListener relayListener(BrokerConnector connector, RelayRegistry relayRegistry,
+			RelayProperties properties, ServerProperties server, ObjectProvider<SslBundles> sslBundles) {
+		return new RelayListener(connector, relayRegistry, properties,
+				RelayTls.serverContext(server.getSsl(), sslBundles.getIfAvailable()));
 	}
 
 	@Bean

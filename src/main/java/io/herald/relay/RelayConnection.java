@@ -2,7 +2,6 @@ package io.herald.relay;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -20,11 +19,9 @@ import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
  * One browser's relayed MQTT session: joins its WebSocket to its own TCP connection to the broker,
  * each direction reading only as fast as the other side writes, and decides how the session ends.
  */
-final class RelayConnection implements BrowserBound.SendListener {
+final class RelayConnection implements RelayedBrowser, BrowserBound.SendListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelayConnection.class);
-
-	private static final int MAX_CLOSE_REASON_BYTES = 123;
 
 	private final WebSocketSession browser;
 
@@ -49,11 +46,13 @@ final class RelayConnection implements BrowserBound.SendListener {
 		this.browserBound = new BrowserBound(session.getAsyncRemote(), new MqttFramer(this::onPacket), this);
 	}
 
-	String id() {
+	@Override
+	public String id() {
 		return this.browser.getId();
 	}
 
-	boolean awaitingBrowser() {
+	@Override
+	public boolean awaitingBrowser() {
 		return this.browserBound.awaitingBrowser();
 	}
 
@@ -75,7 +74,7 @@ final class RelayConnection implements BrowserBound.SendListener {
 
 	void upstreamFailed(Throwable cause) {
 		logger.debug("[{}] Broker unreachable: {}", id(), cause.toString());
-		closeBrowser(CloseStatus.SERVER_ERROR.withReason(reason("Broker unreachable: " + cause.getMessage())));
+		closeBrowser(CloseStatus.SERVER_ERROR.withReason(CloseReasons.fit("Broker unreachable: " + cause.getMessage())));
 	}
 
 	/** A chunk of a binary message from the browser (Tomcat thread). */
@@ -88,11 +87,11 @@ final class RelayConnection implements BrowserBound.SendListener {
 		}
 		catch (BrokerBound.MessageTooLargeException ex) {
 			logger.debug("[{}] {}", id(), ex.getMessage());
-			closeBoth(CloseStatus.TOO_BIG_TO_PROCESS.withReason(reason(ex.getMessage())));
+			closeBoth(CloseStatus.TOO_BIG_TO_PROCESS.withReason(CloseReasons.fit(ex.getMessage())));
 		}
 		catch (MqttFramer.MalformedPacketException ex) {
 			logger.debug("[{}] Malformed MQTT from browser: {}", id(), ex.getMessage());
-			closeBoth(CloseStatus.PROTOCOL_ERROR.withReason(reason("Malformed MQTT: " + ex.getMessage())));
+			closeBoth(CloseStatus.PROTOCOL_ERROR.withReason(CloseReasons.fit("Malformed MQTT: " + ex.getMessage())));
 		}
 	}
 
@@ -112,7 +111,7 @@ final class RelayConnection implements BrowserBound.SendListener {
 		}
 		catch (MqttFramer.MalformedPacketException ex) {
 			logger.warn("[{}] Malformed MQTT from broker: {}", id(), ex.getMessage());
-			closeBoth(CloseStatus.SERVER_ERROR.withReason(reason("Malformed MQTT from broker: " + ex.getMessage())));
+			closeBoth(CloseStatus.SERVER_ERROR.withReason(CloseReasons.fit("Malformed MQTT from broker: " + ex.getMessage())));
 		}
 	}
 
@@ -132,18 +131,18 @@ final class RelayConnection implements BrowserBound.SendListener {
 	@Override
 	public void sendFailed(Throwable failure) {
 		logger.debug("[{}] Send to browser failed: {}", id(), failure.toString());
-		closeBoth(CloseStatus.POLICY_VIOLATION.withReason(reason("Send failed: " + failure)));
+		closeBoth(CloseStatus.POLICY_VIOLATION.withReason(CloseReasons.fit("Send failed: " + failure)));
 	}
 
-	/** Herald is shutting down: close with 1001 once the chunk being sent is handed over. */
-	void goAway() {
+	@Override
+	public void goAway() {
 		closeBrowser(CloseStatus.GOING_AWAY.withReason("Herald is shutting down"));
 	}
 
 	/** The broker connection closed (event loop). */
 	void upstreamClosed(Throwable failure) {
 		if (failure != null) {
-			closeBrowser(CloseStatus.SERVER_ERROR.withReason(reason("Broker connection failed: " + failure.getMessage())));
+			closeBrowser(CloseStatus.SERVER_ERROR.withReason(CloseReasons.fit("Broker connection failed: " + failure.getMessage())));
 		}
 		else if (this.disconnectSeen) {
 			closeBrowser(CloseStatus.NORMAL);
@@ -199,16 +198,6 @@ final class RelayConnection implements BrowserBound.SendListener {
 		if (type == MqttFramer.DISCONNECT) {
 			this.disconnectSeen = true;
 		}
-	}
-
-	private static String reason(String text) {
-		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-		if (bytes.length <= MAX_CLOSE_REASON_BYTES) {
-			return text;
-		}
-		String cut = new String(bytes, 0, MAX_CLOSE_REASON_BYTES - 3, StandardCharsets.UTF_8);
-		// A multi-byte character cut in half decodes to U+FFFD: drop it.
-		return cut.replace("\uFFFD", "") + "...";
 	}
 
 }

@@ -2,6 +2,8 @@ package io.herald.relay;
 
 import java.time.Duration;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -23,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param sendTimeout how long a browser may leave a relayed chunk unread before it is
  * disconnected ({@code 0} waits forever)
  * @param allowedOrigins origins allowed to open the WebSocket ({@code *} for any)
+ * @param listener Herald's own WebSocket listener for browsers, beside the web server
  */
 @Validated
 @ConfigurationProperties("herald.relay")
@@ -32,7 +35,8 @@ public record RelayProperties(
 		@DefaultValue("8KB") @NotNull DataSize bufferSize,
 		@DefaultValue("4KB") @NotNull DataSize socketBufferSize,
 		@DefaultValue("60s") @NotNull Duration sendTimeout,
-		@DefaultValue("*") String[] allowedOrigins) {
+		@DefaultValue("*") String[] allowedOrigins,
+		@DefaultValue @Valid Listener listener) {
 
 	public RelayProperties {
 		if (bufferSize != null && bufferSize.toBytes() < 512) {
@@ -41,6 +45,25 @@ public record RelayProperties(
 		if (socketBufferSize != null && socketBufferSize.toBytes() < 1024) {
 			throw new IllegalArgumentException("herald.relay.socket-buffer-size must be at least 1KB");
 		}
+	}
+
+	/**
+	 * The relay listener: the same endpoint ({@code path}, subprotocols, limits) served by Herald's
+	 * own non-blocking server on a port of its own, where every browser's WebSocket and broker
+	 * connection share one I/O thread. It serves TLS exactly when the web server does, with the
+	 * same certificate.
+	 *
+	 * @param enabled whether to open the listener
+	 * @param port the listener's port ({@code 0} picks a free one and logs it)
+	 * @param address the address to bind (all interfaces when unset)
+	 * @param handshakeTimeout how long a new connection has to complete its WebSocket handshake
+	 */
+	public record Listener(
+			@DefaultValue("true") boolean enabled,
+			@DefaultValue("8444") @Min(0) @Max(65535) int port,
+			String address,
+			@DefaultValue("10s") @NotNull Duration handshakeTimeout) {
+
 	}
 
 }

@@ -23,7 +23,7 @@ public class RelayRegistry implements MeterBinder, SmartLifecycle {
 
 	private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
-	private final Set<RelayConnection> connections = ConcurrentHashMap.newKeySet();
+	private final Set<RelayedBrowser> connections = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean running;
 
@@ -31,12 +31,12 @@ public class RelayRegistry implements MeterBinder, SmartLifecycle {
 	 * Track a new connection.
 	 * @return {@code false} if Herald is shutting down and the connection must go away
 	 */
-	boolean add(RelayConnection connection) {
+	boolean add(RelayedBrowser connection) {
 		this.connections.add(connection);
 		return this.running;
 	}
 
-	void remove(RelayConnection connection) {
+	void remove(RelayedBrowser connection) {
 		this.connections.remove(connection);
 	}
 
@@ -47,7 +47,7 @@ public class RelayRegistry implements MeterBinder, SmartLifecycle {
 
 	/** How many browsers have not yet taken the last chunk relayed to them. */
 	public long awaitingBrowser() {
-		return this.connections.stream().filter(RelayConnection::awaitingBrowser).count();
+		return this.connections.stream().filter(RelayedBrowser::awaitingBrowser).count();
 	}
 
 	@Override
@@ -63,7 +63,7 @@ public class RelayRegistry implements MeterBinder, SmartLifecycle {
 			return;
 		}
 		logger.info("Shutting down: telling {} relayed browsers to go away", open);
-		this.connections.forEach(RelayConnection::goAway);
+		this.connections.forEach(RelayedBrowser::goAway);
 		long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
 		while (!this.connections.isEmpty() && System.nanoTime() < deadline) {
 			try {

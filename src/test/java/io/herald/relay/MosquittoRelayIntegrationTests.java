@@ -13,9 +13,11 @@ import io.herald.support.RequiredBinary;
 import io.herald.support.WithExternalMosquitto;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,14 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @HeraldIntegrationTest
 class MosquittoRelayIntegrationTests extends WithExternalMosquitto {
 
-	@LocalServerPort
-	private int port;
+	@Autowired
+	private ApplicationContext context;
 
-	@Test
-	void mosquittoPubReachesWebSocketSubscriber() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void mosquittoPubReachesWebSocketSubscriber(RelayEndpoint endpoint) throws Exception {
 		Path mosquittoPub = RequiredBinary.find("mosquitto_pub", "mosquitto-clients");
 		BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
-		MqttClient subscriber = PahoClients.connect(relayUri(), MqttConnectOptions.MQTT_VERSION_3_1_1);
+		MqttClient subscriber = PahoClients.connect(relayUri(endpoint), MqttConnectOptions.MQTT_VERSION_3_1_1);
 		try {
 			subscriber.subscribe("/news/+/sport", 1,
 					(topic, message) -> arrived.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
@@ -50,14 +53,15 @@ class MosquittoRelayIntegrationTests extends WithExternalMosquitto {
 		}
 	}
 
-	@Test
-	void webSocketPublisherReachesMosquittoSub() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void webSocketPublisherReachesMosquittoSub(RelayEndpoint endpoint) throws Exception {
 		Path mosquittoSub = RequiredBinary.find("mosquitto_sub", "mosquitto-clients");
 		Process sub = new ProcessBuilder(mosquittoSub.toString(), "-h", "127.0.0.1", "-p",
 				String.valueOf(mosquitto.port()), "-t", "/news/#", "-q", "1", "-v", "-C", "1", "-W", "30")
 			.redirectErrorStream(true)
 			.start();
-		MqttClient publisher = PahoClients.connect(relayUri(), MqttConnectOptions.MQTT_VERSION_3_1_1);
+		MqttClient publisher = PahoClients.connect(relayUri(endpoint), MqttConnectOptions.MQTT_VERSION_3_1_1);
 		try {
 			// mosquitto_sub says nothing until it prints the message: publish until it has one.
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -83,8 +87,8 @@ class MosquittoRelayIntegrationTests extends WithExternalMosquitto {
 		assertThat(process.exitValue()).as(output).isZero();
 	}
 
-	private String relayUri() {
-		return "wss://localhost:" + this.port + "/mqtt";
+	private String relayUri(RelayEndpoint endpoint) {
+		return endpoint.uri(this.context).toString();
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.herald.relay;
 
 import java.io.IOException;
-import java.net.URI;
 
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
@@ -9,8 +8,12 @@ import io.herald.support.ReservedPort;
 import io.herald.support.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -26,6 +29,9 @@ class RelayBrokerUnreachableIntegrationTests {
 	@LocalServerPort
 	private int port;
 
+	@Autowired
+	private ApplicationContext context;
+
 	private static final ReservedPort UNREACHABLE = ReservedPort.reserve();
 
 	@DynamicPropertySource
@@ -39,10 +45,10 @@ class RelayBrokerUnreachableIntegrationTests {
 		UNREACHABLE.close();
 	}
 
-	@Test
-	void browserIsClosedWith1011NamingTheBroker() {
-		MqttWebSocketClient client = MqttWebSocketClient.connect(URI.create("wss://localhost:" + this.port + "/mqtt"),
-				"mqtt");
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void browserIsClosedWith1011NamingTheBroker(RelayEndpoint endpoint) {
+		MqttWebSocketClient client = MqttWebSocketClient.connect(endpoint.uri(this.context), "mqtt");
 		assertThat(client.awaitCloseCode()).isEqualTo(1011);
 		assertThat(client.closeReason()).startsWith("Broker unreachable").contains("127.0.0.1");
 	}

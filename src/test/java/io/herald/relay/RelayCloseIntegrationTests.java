@@ -21,10 +21,11 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,16 +39,17 @@ import static org.awaitility.Awaitility.await;
 @TestPropertySource(properties = "herald.relay.max-frame-size=64KB")
 class RelayCloseIntegrationTests {
 
-	@LocalServerPort
-	private int port;
+	@Autowired
+	private ApplicationContext context;
 
 	@Autowired
 	private RelayRegistry registry;
 
-	@Test
-	void negotiatesTheFirstOfferedMqttSubprotocol() {
-		MqttWebSocketClient both = MqttWebSocketClient.connect(relayUri(), "mqtt", "mqttv3.1");
-		MqttWebSocketClient legacy = MqttWebSocketClient.connect(relayUri(), "mqttv3.1");
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void negotiatesTheFirstOfferedMqttSubprotocol(RelayEndpoint endpoint) {
+		MqttWebSocketClient both = MqttWebSocketClient.connect(relayUri(endpoint), "mqtt", "mqttv3.1");
+		MqttWebSocketClient legacy = MqttWebSocketClient.connect(relayUri(endpoint), "mqttv3.1");
 		try {
 			assertThat(both.subprotocol()).isEqualTo("mqtt");
 			assertThat(legacy.subprotocol()).isEqualTo("mqttv3.1");
@@ -58,68 +60,76 @@ class RelayCloseIntegrationTests {
 		}
 	}
 
-	@Test
-	void handshakeOfferingNoMqttSubprotocolIsRefusedWith400() {
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void handshakeOfferingNoMqttSubprotocolIsRefusedWith400(RelayEndpoint endpoint) {
 		assertThatExceptionOfType(CompletionException.class)
-			.isThrownBy(() -> MqttWebSocketClient.connect(relayUri(), "chat"))
+			.isThrownBy(() -> MqttWebSocketClient.connect(relayUri(endpoint), "chat"))
 			.havingCause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(400));
 	}
 
-	@Test
-	void disconnectThenBrokerCloseEndsWith1000() {
-		MqttWebSocketClient client = connectedClient("disconnecting");
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void disconnectThenBrokerCloseEndsWith1000(RelayEndpoint endpoint) {
+		MqttWebSocketClient client = connectedClient(endpoint, "disconnecting");
 		client.send(MqttMessage.DISCONNECT);
 		assertThat(client.awaitCloseCode()).isEqualTo(1000);
 	}
 
-	@Test
-	void brokerClosingWithoutDisconnectEndsWith1011() {
-		MqttWebSocketClient client = connectedClient("second-connect");
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void brokerClosingWithoutDisconnectEndsWith1011(RelayEndpoint endpoint) {
+		MqttWebSocketClient client = connectedClient(endpoint, "second-connect");
 		// A second CONNECT is a protocol violation: the broker drops the connection.
 		client.send(connect("second-connect"));
 		assertThat(client.awaitCloseCode()).isEqualTo(1011);
 		assertThat(client.closeReason()).isEqualTo("Broker closed the connection");
 	}
 
-	@Test
-	void textFrameEndsWith1003() {
-		MqttWebSocketClient client = connectedClient("texter");
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void textFrameEndsWith1003(RelayEndpoint endpoint) {
+		MqttWebSocketClient client = connectedClient(endpoint, "texter");
 		client.sendText("hello");
 		assertThat(client.awaitCloseCode()).isEqualTo(1003);
 	}
 
-	@Test
-	void messageOverMaxFrameSizeEndsWith1009() {
-		MqttWebSocketClient client = connectedClient("big");
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void messageOverMaxFrameSizeEndsWith1009(RelayEndpoint endpoint) {
+		MqttWebSocketClient client = connectedClient(endpoint, "big");
 		client.send(publish(new byte[64 * 1024]));
 		assertThat(client.awaitCloseCode()).as(client::closeReason).isEqualTo(1009);
 		assertThat(client.closeReason()).contains("herald.relay.max-frame-size");
 	}
 
-	@Test
-	void messageAtMaxFrameSizeIsRelayed() {
-		MqttWebSocketClient client = connectedClient("large-publish");
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void messageAtMaxFrameSizeIsRelayed(RelayEndpoint endpoint) {
+		MqttWebSocketClient client = connectedClient(endpoint, "large-publish");
 		byte[] payload = new byte[64 * 1024 - 64];
 		client.send(publish(payload));
 		assertThat(client.awaitMessage(MqttMessageType.PUBACK)).isNotNull();
 		client.close();
 	}
 
-	@Test
-	void malformedMqttEndsWith1002() {
-		MqttWebSocketClient client = MqttWebSocketClient.connect(relayUri(), "mqtt");
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void malformedMqttEndsWith1002(RelayEndpoint endpoint) {
+		MqttWebSocketClient client = MqttWebSocketClient.connect(relayUri(endpoint), "mqtt");
 		client.send(ByteBuffer.wrap(new byte[] { 0x10, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01 }));
 		assertThat(client.awaitCloseCode()).isEqualTo(1002);
 	}
 
-	@Test
-	void connectCyclesLeaveNoConnectionSocketOrBufferBehind() throws Exception {
-		warmUp();
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void connectCyclesLeaveNoConnectionSocketOrBufferBehind(RelayEndpoint endpoint) throws Exception {
+		warmUp(endpoint);
 		long baseline = openSockets();
 		try (NettyLeakLog leaks = NettyLeakLog.capture()) {
-			connectCycles(150);
+			connectCycles(endpoint, 150);
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 				assertThat(this.registry.size()).isZero();
 				// Each relayed session holds four sockets in this JVM (test client, browser side,
@@ -130,9 +140,9 @@ class RelayCloseIntegrationTests {
 		}
 	}
 
-	private void connectCycles(int count) {
+	private void connectCycles(RelayEndpoint endpoint, int count) {
 		for (int i = 0; i < count; i++) {
-			MqttWebSocketClient client = connectedClient("cycle-" + i);
+			MqttWebSocketClient client = connectedClient(endpoint, "cycle-" + i);
 			if (i % 3 == 0) {
 				client.send(MqttMessage.DISCONNECT);
 				client.awaitCloseCode();
@@ -146,14 +156,14 @@ class RelayCloseIntegrationTests {
 		}
 	}
 
-	private void warmUp() {
-		MqttWebSocketClient client = connectedClient("warm-up");
+	private void warmUp(RelayEndpoint endpoint) {
+		MqttWebSocketClient client = connectedClient(endpoint, "warm-up");
 		client.close();
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.size() == 0);
 	}
 
-	private MqttWebSocketClient connectedClient(String clientId) {
-		MqttWebSocketClient client = MqttWebSocketClient.connect(relayUri(), "mqtt");
+	private MqttWebSocketClient connectedClient(RelayEndpoint endpoint, String clientId) {
+		MqttWebSocketClient client = MqttWebSocketClient.connect(relayUri(endpoint), "mqtt");
 		client.send(connect(clientId));
 		MqttConnAckMessage connAck = (MqttConnAckMessage) client.awaitMessage(MqttMessageType.CONNACK);
 		assertThat(connAck.variableHeader().connectReturnCode())
@@ -195,8 +205,8 @@ class RelayCloseIntegrationTests {
 		}
 	}
 
-	private URI relayUri() {
-		return URI.create("wss://localhost:" + this.port + "/mqtt");
+	private URI relayUri(RelayEndpoint endpoint) {
+		return endpoint.uri(this.context);
 	}
 
 }

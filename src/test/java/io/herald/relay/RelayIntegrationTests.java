@@ -1,6 +1,5 @@
 package io.herald.relay;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -8,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.broker.BrokerEndpoint;
@@ -22,12 +22,13 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,8 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @HeraldIntegrationTest
 class RelayIntegrationTests {
 
-	@LocalServerPort
-	private int port;
+	@Autowired
+	private ApplicationContext context;
 
 	@Autowired
 	private BrokerEndpoint broker;
@@ -51,11 +52,11 @@ class RelayIntegrationTests {
 		this.clients.forEach(PahoClients::closeQuietly);
 	}
 
-	@ParameterizedTest(name = "MQTT version {0}")
-	@ValueSource(ints = { MqttConnectOptions.MQTT_VERSION_3_1, MqttConnectOptions.MQTT_VERSION_3_1_1 })
-	void wssSubscriberReceivesOnlyMatchingTopics(int version) throws Exception {
+	@ParameterizedTest(name = "{0}, MQTT version {1}")
+	@MethodSource("endpointsAndVersions")
+	void wssSubscriberReceivesOnlyMatchingTopics(RelayEndpoint endpoint, int version) throws Exception {
 		BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
-		MqttClient subscriber = track(PahoClients.connect(relayUri(), version));
+		MqttClient subscriber = track(PahoClients.connect(relayUri(endpoint), version));
 		subscriber.subscribe("/news/+/sport", 1,
 				(topic, message) -> arrived.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8)));
 
@@ -68,23 +69,24 @@ class RelayIntegrationTests {
 		assertThat(arrived).isEmpty();
 	}
 
-	@ParameterizedTest(name = "MQTT version {0}")
-	@ValueSource(ints = { MqttConnectOptions.MQTT_VERSION_3_1, MqttConnectOptions.MQTT_VERSION_3_1_1 })
-	void wssPublisherReachesTcpSubscriber(int version) throws Exception {
+	@ParameterizedTest(name = "{0}, MQTT version {1}")
+	@MethodSource("endpointsAndVersions")
+	void wssPublisherReachesTcpSubscriber(RelayEndpoint endpoint, int version) throws Exception {
 		BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
 		MqttClient subscriber = track(PahoClients.connect(this.broker.uri().toString(), version));
 		subscriber.subscribe("/news/#", 1, (topic, message) -> arrived.add(topic));
 
-		MqttClient publisher = track(PahoClients.connect(relayUri(), version));
+		MqttClient publisher = track(PahoClients.connect(relayUri(endpoint), version));
 		publisher.publish("/news/asia/sport", new byte[] { 1, 2, 3 }, 1, false);
 
 		assertThat(arrived.poll(15, TimeUnit.SECONDS)).isEqualTo("/news/asia/sport");
 	}
 
-	@Test
-	void mqtt5PropertiesTravelThroughTheRelay() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void mqtt5PropertiesTravelThroughTheRelay(RelayEndpoint endpoint) throws Exception {
 		BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
-		org.eclipse.paho.mqttv5.client.MqttClient subscriber = mqtt5Client(relayUri());
+		org.eclipse.paho.mqttv5.client.MqttClient subscriber = mqtt5Client(relayUri(endpoint));
 		org.eclipse.paho.mqttv5.client.MqttClient publisher = mqtt5Client(this.broker.uri().toString());
 		try {
 			subscriber.subscribe(new MqttSubscription[] { new MqttSubscription("/news/+/sport", 1) },
@@ -146,8 +148,14 @@ class RelayIntegrationTests {
 		return client;
 	}
 
-	private String relayUri() {
-		return URI.create("wss://localhost:" + this.port + "/mqtt").toString();
+	private String relayUri(RelayEndpoint endpoint) {
+		return endpoint.uri(this.context).toString();
+	}
+
+	static Stream<Arguments> endpointsAndVersions() {
+		return Stream.of(RelayEndpoint.values())
+			.flatMap((endpoint) -> Stream.of(Arguments.of(endpoint, MqttConnectOptions.MQTT_VERSION_3_1),
+					Arguments.of(endpoint, MqttConnectOptions.MQTT_VERSION_3_1_1)));
 	}
 
 }

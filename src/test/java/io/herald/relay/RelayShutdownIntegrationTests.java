@@ -1,13 +1,12 @@
 package io.herald.relay;
 
-import java.net.URI;
-
 import io.herald.HeraldApplication;
 import io.herald.support.MqttWebSocketClient;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -19,14 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RelayShutdownIntegrationTests {
 
-	@Test
-	void shutdownClosesBrowsersWith1001() {
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void shutdownClosesBrowsersWith1001(RelayEndpoint endpoint) {
 		ConfigurableApplicationContext herald = new SpringApplicationBuilder(HeraldApplication.class).run(
-				"--server.port=0", "--herald.broker.embedded-port=0", "--herald.tls.self-signed-directory=target/tls");
+				"--server.port=0", "--herald.broker.embedded-port=0", "--herald.relay.listener.port=0",
+				"--herald.tls.self-signed-directory=target/tls");
 		MqttWebSocketClient client;
 		try {
-			int port = herald.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-			client = MqttWebSocketClient.connect(URI.create("wss://localhost:" + port + "/mqtt"), "mqtt");
+			client = MqttWebSocketClient.connect(endpoint.uri(herald), "mqtt");
 			client.send(MqttMessageBuilders.connect()
 				.clientId("leaving")
 				.protocolVersion(MqttVersion.MQTT_3_1_1)

@@ -25,12 +25,14 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,19 +59,24 @@ class RelaySlowConsumerIntegrationTests {
 	private int port;
 
 	@Autowired
+	private ApplicationContext context;
+
+	@Autowired
 	private BrokerEndpoint broker;
 
 	@Autowired
 	private RelayRegistry registry;
 
-	@Test
-	void stalledBrowserDoesNotHoldBackOthers() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void stalledBrowserDoesNotHoldBackOthers(RelayEndpoint endpoint) throws Exception {
+		URI relay = endpoint.uri(this.context);
 		List<MqttWebSocketClient> fast = new ArrayList<>();
 		MqttClient publisher = null;
 		NettyLeakLog leaks = NettyLeakLog.capture();
-		try (Socket stalled = stalledSubscriber()) {
+		try (Socket stalled = stalledSubscriber(relay)) {
 			for (int i = 0; i < FAST_SUBSCRIBERS; i++) {
-				fast.add(subscriber("fast-" + i));
+				fast.add(subscriber(relay, "fast-" + i));
 			}
 			publisher = PahoClients.connect(this.broker.uri().toString(), MqttConnectOptions.MQTT_VERSION_3_1_1);
 			long start = System.nanoTime();
@@ -99,9 +106,8 @@ class RelaySlowConsumerIntegrationTests {
 		leaks.close();
 	}
 
-	private MqttWebSocketClient subscriber(String clientId) {
-		MqttWebSocketClient client = MqttWebSocketClient.connect(URI.create("ws://localhost:" + this.port + "/mqtt"),
-				"mqtt");
+	private MqttWebSocketClient subscriber(URI relay, String clientId) {
+		MqttWebSocketClient client = MqttWebSocketClient.connect(relay, "mqtt");
 		client.send(connect(clientId));
 		client.awaitMessage(MqttMessageType.CONNACK);
 		client.send(subscribe());
@@ -117,11 +123,11 @@ class RelaySlowConsumerIntegrationTests {
 	 * A hand-driven WebSocket client with a tiny receive buffer that subscribes and then never
 	 * reads again.
 	 */
-	private Socket stalledSubscriber() throws IOException {
+	private Socket stalledSubscriber(URI relay) throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(4096);
 		socket.setSoTimeout(10_000);
-		socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 5_000);
+		socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.getPort()), 5_000);
 		OutputStream out = socket.getOutputStream();
 		InputStream in = socket.getInputStream();
 		out.write(("GET /mqtt HTTP/1.1\r\nHost: localhost:" + this.port + "\r\nUpgrade: websocket\r\n"

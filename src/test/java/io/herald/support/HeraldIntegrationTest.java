@@ -17,7 +17,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "herald.broker.embedded-port=0", "herald.tls.self-signed-directory=target/tls" })
+		properties = { "herald.broker.embedded-port=0", "herald.relay.listener.port=0",
+				"herald.tls.self-signed-directory=target/tls" })
 public @interface HeraldIntegrationTest {
 
 }

@@ -1,0 +1,395 @@
+package io.herald.relay;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
+import io.netty.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.herald.broker.BrokerConnector;
+
+/**
+ * One browser's relayed MQTT session on the relay listener. Its WebSocket channel and its broker
+ * channel run on the same I/O thread, so bytes pass from one to the other without changing
+ * threads or buffers, and each side reads only while the other can take more.
+ */
+final class ChannelRelay extends ChannelInboundHandlerAdapter implements RelayedBrowser {
+
+	private static final Logger logger = LoggerFactory.getLogger(ChannelRelay.class);
+
+	/** How long a browser has to answer Herald's close frame before the connection is cut. */
+	private static final long CLOSE_HANDSHAKE_TIMEOUT_SECONDS = 5;
+
+	private final BrokerConnector connector;
+
+	private final RelayRegistry registry;
+
+	private final int chunkSize;
+
+	private final long maxMessageSize;
+
+	private final long sendTimeoutNanos;
+
+	private final MqttFramer browserPackets = new MqttFramer(this::onPacket);
+
+	private final MqttFramer brokerPackets = new MqttFramer(this::onPacket);
+
+	/** Frames that arrived before the broker connection was up, in order. */
+	private final Queue<ByteBuf> early = new ArrayDeque<>();
+
+	private Channel browser;
+
+	private Channel upstream;
+
+	/** Bytes of the browser's current WebSocket message so far. */
+	private long messageBytes;
+
+	/** Set once either side is closing: nothing more is relayed either way. */
+	private boolean closing;
+
+	private boolean closeSent;
+
+	private boolean disconnectSeen;
+
+	private ScheduledFuture<?> sendDeadline;
+
+	ChannelRelay(BrokerConnector connector, RelayRegistry registry, RelayProperties properties) {
+		this.connector = connector;
+		this.registry = registry;
+		this.chunkSize = Math.toIntExact(properties.bufferSize().toBytes());
+		this.maxMessageSize = properties.maxFrameSize().toBytes();
+		this.sendTimeoutNanos = properties.sendTimeout().toNanos();
+	}
+
+	@Override
+	public String id() {
+		return (this.browser != null) ? this.browser.id().asShortText() : "-";
+	}
+
+	@Override
+	public boolean awaitingBrowser() {
+		Channel channel = this.browser;
+		return channel != null && channel.isActive() && !channel.isWritable();
+	}
+
+	@Override
+	public void goAway() {
+		this.browser.eventLoop().execute(() -> closeBrowser(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
+				"Herald is shutting down"));
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext context, Object event) {
+		if (event instanceof HandshakeComplete) {
+			context.pipeline().remove(HandshakeGuard.class);
+			handshakeComplete(context.channel());
+		}
+		context.fireUserEventTriggered(event);
+	}
+
+	private void handshakeComplete(Channel channel) {
+		this.browser = channel;
+		if (!this.registry.add(this)) {
+			goAway();
+			return;
+		}
+		// Nothing more from the browser until its bytes have somewhere to go.
+		channel.config().setAutoRead(false);
+		this.connector.connect(new ChannelInitializer<>() {
+
+			@Override
+			protected void initChannel(Channel upstream) {
+				upstream.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, 1024, ChannelRelay.this.chunkSize));
+				upstream.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+						new WriteBufferWaterMark(ChannelRelay.this.chunkSize * 2, ChannelRelay.this.chunkSize * 8));
+				upstream.pipeline().addLast(new Upstream());
+			}
+
+		}, channel.eventLoop()).addListener((Future<Channel> connected) -> {
+			if (connected.isSuccess()) {
+				upstreamConnected(connected.getNow());
+			}
+			else {
+				logger.debug("[{}] Broker unreachable: {}", id(), connected.cause().toString());
+				closeBrowser(WebSocketCloseStatus.INTERNAL_SERVER_ERROR,
+						"Broker unreachable: " + connected.cause().getMessage());
+			}
+		});
+	}
+
+	private void upstreamConnected(Channel channel) {
+		if (this.closing || !this.browser.isActive()) {
+			channel.close();
+			return;
+		}
+		this.upstream = channel;
+		logger.debug("[{}] Relaying to broker via {}", id(), channel.localAddress());
+		ByteBuf chunk;
+		while ((chunk = this.early.poll()) != null) {
+			channel.write(chunk, channel.voidPromise());
+		}
+		channel.flush();
+		this.browser.config().setAutoRead(channel.isWritable());
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext context, Object message) {
+		if (message instanceof BinaryWebSocketFrame || message instanceof ContinuationWebSocketFrame) {
+			WebSocketFrame frame = (WebSocketFrame) message;
+			fromBrowser(frame.content(), frame.isFinalFragment());
+		}
+		else if (message instanceof CloseWebSocketFrame close) {
+			browserClosing(context, close);
+		}
+		else if (message instanceof WebSocketFrame frame) {
+			frame.release();
+			fail(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "Text messages not supported");
+		}
+		else {
+			context.fireChannelRead(message);
+		}
+	}
+
+	private void fromBrowser(ByteBuf chunk, boolean last) {
+		if (this.closing) {
+			chunk.release();
+			return;
+		}
+		this.messageBytes += chunk.readableBytes();
+		if (this.messageBytes > this.maxMessageSize) {
+			chunk.release();
+			fail(WebSocketCloseStatus.MESSAGE_TOO_BIG, tooBig());
+			return;
+		}
+		if (last) {
+			this.messageBytes = 0;
+		}
+		try {
+			this.browserPackets.scan(chunk);
+		}
+		catch (MqttFramer.MalformedPacketException ex) {
+			chunk.release();
+			logger.debug("[{}] Malformed MQTT from browser: {}", id(), ex.getMessage());
+			fail(WebSocketCloseStatus.PROTOCOL_ERROR, "Malformed MQTT: " + ex.getMessage());
+			return;
+		}
+		if (this.upstream == null) {
+			this.early.add(chunk);
+			return;
+		}
+		this.upstream.write(chunk, this.upstream.voidPromise());
+		if (!this.upstream.isWritable()) {
+			this.browser.config().setAutoRead(false);
+		}
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext context) {
+		if (this.upstream != null) {
+			this.upstream.flush();
+		}
+		context.fireChannelReadComplete();
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext context) {
+		boolean writable = context.channel().isWritable();
+		if (this.upstream != null && !this.closing) {
+			this.upstream.config().setAutoRead(writable);
+		}
+		if (writable) {
+			cancelSendDeadline();
+		}
+		else if (this.sendDeadline == null && this.sendTimeoutNanos > 0) {
+			this.sendDeadline = context.executor().schedule(this::sendTimedOut, this.sendTimeoutNanos,
+					TimeUnit.NANOSECONDS);
+		}
+		context.fireChannelWritabilityChanged();
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+		if (cause instanceof CorruptedWebSocketFrameException corrupted && this.browser != null) {
+			logger.debug("[{}] Bad WebSocket frame from browser: {}", id(), corrupted.getMessage());
+			fail(corrupted.closeStatus(), (corrupted.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG)
+					? tooBig() : corrupted.getMessage());
+			return;
+		}
+		logger.debug("[{}] Browser connection failed: {}", id(), cause.toString());
+		context.close();
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext context) {
+		this.closing = true;
+		cancelSendDeadline();
+		ByteBuf chunk;
+		while ((chunk = this.early.poll()) != null) {
+			chunk.release();
+		}
+		if (this.upstream != null && this.upstream.isOpen()) {
+			this.upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+		}
+		if (this.browser != null) {
+			this.registry.remove(this);
+			logger.debug("[{}] Browser closed", id());
+		}
+		context.fireChannelInactive();
+	}
+
+	/** The browser started the closing handshake: answer with its code, then close. */
+	private void browserClosing(ChannelHandlerContext context, CloseWebSocketFrame close) {
+		this.closing = true;
+		if (this.closeSent) {
+			close.release();
+			context.close();
+			return;
+		}
+		this.closeSent = true;
+		context.writeAndFlush(new CloseWebSocketFrame(true, 0, close.content())).addListener(ChannelFutureListener.CLOSE);
+	}
+
+	/** A chunk from the broker. */
+	private void fromBroker(ByteBuf chunk) {
+		if (this.closing) {
+			chunk.release();
+			return;
+		}
+		try {
+			this.brokerPackets.scan(chunk);
+		}
+		catch (MqttFramer.MalformedPacketException ex) {
+			chunk.release();
+			logger.warn("[{}] Malformed MQTT from broker: {}", id(), ex.getMessage());
+			fail(WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "Malformed MQTT from broker: " + ex.getMessage());
+			return;
+		}
+		this.browser.write(new BinaryWebSocketFrame(chunk), this.browser.voidPromise());
+		if (!this.browser.isWritable()) {
+			this.upstream.config().setAutoRead(false);
+		}
+	}
+
+	private void upstreamClosed(Throwable failure) {
+		if (failure != null) {
+			closeBrowser(WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "Broker connection failed: " + failure.getMessage());
+		}
+		else if (this.disconnectSeen) {
+			closeBrowser(WebSocketCloseStatus.NORMAL_CLOSURE, null);
+		}
+		else {
+			closeBrowser(WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "Broker closed the connection");
+		}
+	}
+
+	/** Send the browser a close frame after whatever was relayed before it. */
+	private void closeBrowser(WebSocketCloseStatus status, String reason) {
+		this.closing = true;
+		if (this.closeSent || !this.browser.isActive()) {
+			return;
+		}
+		this.closeSent = true;
+		CloseWebSocketFrame frame = (reason != null)
+				? new CloseWebSocketFrame(status.code(), CloseReasons.fit(reason))
+				: new CloseWebSocketFrame(status);
+		Channel channel = this.browser;
+		// Wait a little for the browser's answering close frame, which closes the connection.
+		channel.writeAndFlush(frame)
+			.addListener((written) -> channel.eventLoop().schedule(() -> channel.close(), CLOSE_HANDSHAKE_TIMEOUT_SECONDS,
+					TimeUnit.SECONDS));
+	}
+
+	/** The browser or the broker broke the protocol: close both sides now. */
+	private void fail(WebSocketCloseStatus status, String reason) {
+		closeBrowser(status, reason);
+		if (this.upstream != null) {
+			this.upstream.close();
+		}
+	}
+
+	/** The browser left relayed bytes unread for herald.relay.send-timeout. */
+	private void sendTimedOut() {
+		this.sendDeadline = null;
+		logger.debug("[{}] Browser did not read for {} ms: closing", id(),
+				TimeUnit.NANOSECONDS.toMillis(this.sendTimeoutNanos));
+		this.closing = true;
+		this.browser.close();
+	}
+
+	private void cancelSendDeadline() {
+		if (this.sendDeadline != null) {
+			this.sendDeadline.cancel(false);
+			this.sendDeadline = null;
+		}
+	}
+
+	private String tooBig() {
+		return "Message larger than herald.relay.max-frame-size (" + this.maxMessageSize + " bytes)";
+	}
+
+	/** Either side sent DISCONNECT: the broker closing the connection next is normal. */
+	private void onPacket(int type, int remainingLength) {
+		if (type == MqttFramer.DISCONNECT) {
+			this.disconnectSeen = true;
+		}
+	}
+
+	/** The broker side: hands each chunk to the browser side and reports writability and closure. */
+	private final class Upstream extends ChannelInboundHandlerAdapter {
+
+		private Throwable failure;
+
+		@Override
+		public void channelRead(ChannelHandlerContext context, Object message) {
+			fromBroker((ByteBuf) message);
+		}
+
+		@Override
+		public void channelReadComplete(ChannelHandlerContext context) {
+			ChannelRelay.this.browser.flush();
+		}
+
+		@Override
+		public void channelWritabilityChanged(ChannelHandlerContext context) {
+			if (!ChannelRelay.this.closing) {
+				ChannelRelay.this.browser.config().setAutoRead(context.channel().isWritable());
+			}
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+			logger.debug("[{}] Broker connection failed: {}", id(), cause.toString());
+			if (this.failure == null) {
+				this.failure = cause;
+			}
+			context.close();
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext context) {
+			upstreamClosed(this.failure);
+		}
+
+	}
+
+}

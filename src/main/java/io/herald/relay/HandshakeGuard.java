@@ -1,0 +1,112 @@
+package io.herald.relay;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.web.cors.CorsConfiguration;
+
+/**
+ * Lets through only WebSocket handshakes the relay can serve (its path, an MQTT subprotocol, an
+ * allowed origin) and answers anything else with a problem detail, as the web server's endpoint
+ * does.
+ */
+final class HandshakeGuard extends ChannelInboundHandlerAdapter {
+
+	private final String path;
+
+	private final CorsConfiguration origins;
+
+	HandshakeGuard(String path, CorsConfiguration origins) {
+		this.path = path;
+		this.origins = origins;
+	}
+
+	/** Origins as the web server's endpoint checks them: patterns, {@code *} for any. */
+	static CorsConfiguration origins(String[] allowedOriginPatterns) {
+		CorsConfiguration origins = new CorsConfiguration();
+		origins.setAllowedOriginPatterns(List.of(allowedOriginPatterns));
+		return origins;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext context, Object message) {
+		if (!(message instanceof FullHttpRequest request)) {
+			context.fireChannelRead(message);
+			return;
+		}
+		String requestPath = new QueryStringDecoder(request.uri()).path();
+		Refusal refusal = check(request, requestPath);
+		if (refusal == null) {
+			context.fireChannelRead(request);
+			return;
+		}
+		request.release();
+		refuse(context, refusal, requestPath);
+	}
+
+	/** What is wrong with the request, or {@code null}. */
+	private Refusal check(FullHttpRequest request, String requestPath) {
+		if (!requestPath.equals(this.path)) {
+			return new Refusal(HttpResponseStatus.NOT_FOUND,
+					"This port serves only the MQTT WebSocket endpoint " + this.path);
+		}
+		if (!HttpMethod.GET.equals(request.method())
+				|| !request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+			return new Refusal(HttpResponseStatus.BAD_REQUEST,
+					"Expected a WebSocket handshake (GET with Upgrade: websocket)");
+		}
+		List<String> offered = request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+		boolean mqtt = offered.stream()
+			.flatMap((header) -> List.of(header.split(",")).stream())
+			.anyMatch((protocol) -> MqttSubprotocolInterceptor.SUBPROTOCOLS.contains(protocol.trim()));
+		if (!mqtt) {
+			return new Refusal(HttpResponseStatus.BAD_REQUEST, MqttSubprotocolInterceptor.DETAIL);
+		}
+		String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+		if (origin != null && this.origins.checkOrigin(origin) == null) {
+			return new Refusal(HttpResponseStatus.FORBIDDEN,
+					"Origin " + origin + " is not allowed (herald.relay.allowed-origins)");
+		}
+		return null;
+	}
+
+	private static void refuse(ChannelHandlerContext context, Refusal refusal, String instance) {
+		HttpResponseStatus status = refusal.status();
+		Map<String, Object> problem = new LinkedHashMap<>();
+		problem.put("type", "about:blank");
+		problem.put("title", status.reasonPhrase());
+		problem.put("status", status.code());
+		problem.put("detail", refusal.detail());
+		problem.put("instance", instance);
+		byte[] body = JsonMapper.shared().writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
+		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+				Unpooled.wrappedBuffer(body));
+		response.headers()
+			.set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
+			.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+			.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+		context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+	}
+
+	private record Refusal(HttpResponseStatus status, String detail) {
+
+	}
+
+}

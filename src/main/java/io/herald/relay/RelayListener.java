@@ -1,0 +1,143 @@
+package io.herald.relay;
+
+import java.net.InetSocketAddress;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.herald.broker.BrokerConnector;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.web.cors.CorsConfiguration;
+
+/**
+ * Herald's own WebSocket server for browsers, on a port beside the web server's: it serves the
+ * relay endpoint on the broker connections' I/O threads, each browser sharing one thread with its
+ * broker connection.
+ */
+public class RelayListener implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(RelayListener.class);
+
+	/** A handshake is a request line and headers, no body. */
+	private static final int MAX_HANDSHAKE_BYTES = 8192;
+
+	private final BrokerConnector connector;
+
+	private final RelayRegistry registry;
+
+	private final RelayProperties properties;
+
+	private final SslContext sslContext;
+
+	private volatile Channel server;
+
+	RelayListener(BrokerConnector connector, RelayRegistry registry, RelayProperties properties,
+			SslContext sslContext) {
+		this.connector = connector;
+		this.registry = registry;
+		this.properties = properties;
+		this.sslContext = sslContext;
+	}
+
+	/** The port browsers connect to (the bound one when configured as 0). */
+	public int port() {
+		Channel channel = this.server;
+		return (channel != null) ? ((InetSocketAddress) channel.localAddress()).getPort() : -1;
+	}
+
+	/** Whether the listener serves wss (TLS) rather than plain ws. */
+	public boolean secure() {
+		return this.sslContext != null;
+	}
+
+	@Override
+	public void start() {
+		RelayProperties.Listener listener = this.properties.listener();
+		int chunkSize = Math.toIntExact(this.properties.bufferSize().toBytes());
+		ServerBootstrap bootstrap = new ServerBootstrap().group(this.connector.ioThreads())
+			.channel(NioServerSocketChannel.class)
+			.option(ChannelOption.SO_BACKLOG, 1024)
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(chunkSize * 2, chunkSize * 8))
+			.childHandler(new Browsers());
+		InetSocketAddress address = (listener.address() != null)
+				? new InetSocketAddress(listener.address(), listener.port()) : new InetSocketAddress(listener.port());
+		try {
+			this.server = bootstrap.bind(address).syncUninterruptibly().channel();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Failed to open the relay listener on " + address
+					+ " (herald.relay.listener.port): " + ex.getMessage(), ex);
+		}
+		logger.info("Relay listener accepting browsers at {}://{}:{}{}{}", secure() ? "wss" : "ws",
+				(listener.address() != null) ? listener.address() : "*", port(), this.properties.path(),
+				secure() ? " (TLS by " + (OpenSsl.isAvailable() ? OpenSsl.versionString() : "the JDK") + ")" : "");
+	}
+
+	@Override
+	public void stop() {
+		Channel channel = this.server;
+		if (channel != null) {
+			channel.close().syncUninterruptibly();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		Channel channel = this.server;
+		return channel != null && channel.isOpen();
+	}
+
+	/** The pipeline of each browser connection, from TLS to the relay. */
+	private final class Browsers extends ChannelInitializer<SocketChannel> {
+
+		private final CorsConfiguration origins = HandshakeGuard.origins(RelayListener.this.properties.allowedOrigins());
+
+		private final WebSocketServerProtocolConfig webSocket = WebSocketServerProtocolConfig.newBuilder()
+			.websocketPath(RelayListener.this.properties.path())
+			.subprotocols(String.join(",", MqttSubprotocolInterceptor.SUBPROTOCOLS))
+			.handshakeTimeoutMillis(RelayListener.this.properties.listener().handshakeTimeout().toMillis())
+			// Herald answers close frames itself and sends its own, with the reason.
+			.handleCloseFrames(false)
+			.sendCloseFrame(null)
+			.decoderConfig(WebSocketDecoderConfig.newBuilder()
+				.maxFramePayloadLength(Math.toIntExact(RelayListener.this.properties.maxFrameSize().toBytes()))
+				.allowExtensions(false)
+				// Herald sends the close frame, with the property to change in its reason.
+				.closeOnProtocolViolation(false)
+				.build())
+			.build();
+
+		@Override
+		protected void initChannel(SocketChannel channel) {
+			ChannelPipeline pipeline = channel.pipeline();
+			if (RelayListener.this.sslContext != null) {
+				pipeline.addLast(RelayListener.this.sslContext.newHandler(channel.alloc()));
+			}
+			pipeline.addLast(new HttpServerCodec(4096, MAX_HANDSHAKE_BYTES, MAX_HANDSHAKE_BYTES));
+			pipeline.addLast(new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
+			pipeline.addLast(new HandshakeGuard(RelayListener.this.properties.path(), this.origins));
+			pipeline.addLast(new WebSocketServerProtocolHandler(this.webSocket));
+			pipeline.addLast(new ChannelRelay(RelayListener.this.connector, RelayListener.this.registry,
+					RelayListener.this.properties));
+		}
+
+	}
+
+}
