@@ -18,8 +18,9 @@ WORKDIR /app
 COPY --from=build /src/target/herald-*.jar herald.jar
 COPY application.yml ./
 USER herald
-# https/wss; the embedded broker listens on the container's loopback only:
-# point herald.broker.url at a broker service (HERALD_BROKER_EMBEDDED=false) to publish from outside.
-EXPOSE 8443
+# https/wss (page, REST, health, /mqtt) and the relay listener (wss for browsers); the embedded broker
+# listens on the container's loopback only: point herald.broker.url at a broker service
+# (HERALD_BROKER_EMBEDDED=false) to publish from outside.
+EXPOSE 8443 8444
 VOLUME /app/data
 ENTRYPOINT ["java", "-jar", "herald.jar"]

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Herald benchmark: Herald (wss and ws) against Mosquitto's own WebSocket listener, lighttpd
-# mod_wstunnel (wss) and optionally nginx (wss), all in front of one Mosquitto, same load client.
+# Herald benchmark: Herald (its relay listener over wss and ws, and its web server's /mqtt over wss)
+# against Mosquitto's own WebSocket listener, lighttpd mod_wstunnel (wss) and optionally nginx
+# (wss), all in front of one Mosquitto, same load client.
 #
 #   bench/run.sh [--quick] [--nginx] [--rounds N] [--scenarios a,b,c,d] [--profile]
-#                [--targets mosquitto-ws,lighttpd-wss,nginx-wss,herald-wss,herald-ws]
+#                [--targets mosquitto-ws,lighttpd-wss,nginx-wss,herald-wss,herald-ws,herald-web-wss]
 #
-# The full run (3 rounds, 4 targets) takes about 40 minutes on 2 cores.
+# The full run (3 rounds, 5 targets) takes about 50 minutes on 2 cores.
 # Installs nothing: checks the binaries it needs, builds Herald and the load client, starts every
 # target on free loopback ports, stops everything it started, and prints a table of medians.
 # --quick: tiny counts and durations (a smoke run). --profile: JFR recording and jcmd memory
@@ -37,11 +38,11 @@ fi
 
 # nginx is optional (a full run with it takes about a quarter longer): --nginx adds it.
 args=()
-targets="mosquitto-ws,lighttpd-wss,herald-wss,herald-ws"
+targets="mosquitto-ws,lighttpd-wss,herald-wss,herald-ws,herald-web-wss"
 for arg in "$@"; do
     if [[ "$arg" == --nginx ]]; then
         command -v nginx >/dev/null || { echo "nginx not found (Debian package nginx-light)" >&2; exit 2; }
-        targets="mosquitto-ws,lighttpd-wss,nginx-wss,herald-wss,herald-ws"
+        targets="mosquitto-ws,lighttpd-wss,nginx-wss,herald-wss,herald-ws,herald-web-wss"
     else
         args+=("$arg")
     fi

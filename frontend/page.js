@@ -10,7 +10,11 @@ const messages = document.getElementById('messages');
 const emptyHint = document.getElementById('messages-empty');
 let notify = false;
 
+// Herald's relay listener when it runs, else the web server's own endpoint next to this page.
 function relayUrl() {
+  if (app.dataset.relayUrl) {
+    return app.dataset.relayUrl;
+  }
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   return `${scheme}://${location.host}${app.dataset.relayPath}`;
 }

@@ -16,7 +16,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -35,6 +41,8 @@ public final class BrokerConnector implements DisposableBean {
 
 	private final BrokerEndpoint endpoint;
 
+	private final boolean epoll;
+
 	private final EventLoopGroup group;
 
 	private final Bootstrap bootstrap;
@@ -43,10 +51,13 @@ public final class BrokerConnector implements DisposableBean {
 
 	BrokerConnector(BrokerEndpoint endpoint, Duration connectTimeout) {
 		this.endpoint = endpoint;
+		// Linux's epoll, when its native library loads: fewer system calls and less garbage per read.
+		this.epoll = Epoll.isAvailable();
 		this.group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-				new DefaultThreadFactory("herald-upstream", true), NioIoHandler.newFactory());
+				new DefaultThreadFactory("herald-io", true),
+				this.epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
 		this.bootstrap = new Bootstrap().group(this.group)
-			.channel(NioSocketChannel.class)
+			.channel(this.epoll ? EpollSocketChannel.class : NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.SO_KEEPALIVE, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()));
@@ -74,6 +85,11 @@ public final class BrokerConnector implements DisposableBean {
 	/** The I/O threads broker connections run on, for servers that relay to them. */
 	public EventLoopGroup ioThreads() {
 		return this.group;
+	}
+
+	/** The server channel type that runs on {@link #ioThreads()}. */
+	public Class<? extends ServerChannel> serverChannelType() {
+		return this.epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
 	}
 
 	public BrokerEndpoint endpoint() {

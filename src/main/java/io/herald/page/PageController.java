@@ -1,7 +1,12 @@
 package io.herald.page;
 
-import io.herald.relay.RelayProperties;
+import java.net.URI;
 
+import io.herald.relay.RelayListener;
+import io.herald.relay.RelayProperties;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,16 +26,46 @@ class PageController {
 
 	private final RelayProperties relay;
 
-	PageController(RelayProperties relay) {
+	private final ObjectProvider<RelayListener> listener;
+
+	PageController(RelayProperties relay, ObjectProvider<RelayListener> listener) {
 		this.relay = relay;
+		this.listener = listener;
 	}
 
 	@GetMapping("/")
-	String page(Model model) {
+	String page(Model model, HttpServletRequest request) {
+		URI relayUrl = relayUrl(request);
 		model.addAttribute("relayPath", this.relay.path());
+		model.addAttribute("relayUrl", (relayUrl != null) ? relayUrl.toString() : "");
+		model.addAttribute("connectSources", (relayUrl != null) ? "'self' " + origin(relayUrl) : "'self'");
 		model.addAttribute("defaultFilter", DEFAULT_FILTER);
 		model.addAttribute("historyLimit", HISTORY_LIMIT);
 		return "index";
+	}
+
+	/**
+	 * Where the page's MQTT client connects: the relay listener when it runs, on the host the page
+	 * was loaded from; {@code null} for the web server's own endpoint, next to the page.
+	 */
+	private URI relayUrl(HttpServletRequest request) {
+		RelayListener listener = this.listener.getIfAvailable();
+		if (listener == null || !listener.isRunning()) {
+			return null;
+		}
+		URI publicUrl = this.relay.listener().publicUrl();
+		if (publicUrl != null) {
+			return publicUrl;
+		}
+		String host = request.getServerName();
+		if (host.contains(":")) {
+			host = "[" + host + "]";
+		}
+		return URI.create((listener.secure() ? "wss" : "ws") + "://" + host + ":" + listener.port() + this.relay.path());
+	}
+
+	private static String origin(URI url) {
+		return url.getScheme() + "://" + url.getRawAuthority();
 	}
 
 }

@@ -1,9 +1,12 @@
 package io.herald.relay;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -18,6 +21,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.web.cors.CorsConfiguration;
@@ -25,17 +30,41 @@ import org.springframework.web.cors.CorsConfiguration;
 /**
  * Lets through only WebSocket handshakes the relay can serve (its path, an MQTT subprotocol, an
  * allowed origin) and answers anything else with a problem detail, as the web server's endpoint
- * does.
+ * does; closes a connection that has not completed its handshake in time.
  */
 final class HandshakeGuard extends ChannelInboundHandlerAdapter {
+
+	private static final Logger logger = LoggerFactory.getLogger(HandshakeGuard.class);
 
 	private final String path;
 
 	private final CorsConfiguration origins;
 
-	HandshakeGuard(String path, CorsConfiguration origins) {
+	private final Duration timeout;
+
+	private ScheduledFuture<?> deadline;
+
+	HandshakeGuard(String path, CorsConfiguration origins, Duration timeout) {
 		this.path = path;
 		this.origins = origins;
+		this.timeout = timeout;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext context) {
+		// The guard leaves the pipeline once the handshake completes: until then, the clock runs.
+		this.deadline = context.executor().schedule(() -> {
+			logger.debug("[{}] No WebSocket handshake within {}: closing", context.channel().id().asShortText(),
+					this.timeout);
+			context.close();
+		}, this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void handlerRemoved(ChannelHandlerContext context) {
+		if (this.deadline != null) {
+			this.deadline.cancel(false);
+		}
 	}
 
 	/** Origins as the web server's endpoint checks them: patterns, {@code *} for any. */

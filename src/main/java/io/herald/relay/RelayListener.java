@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -71,7 +70,7 @@ public class RelayListener implements SmartLifecycle {
 		RelayProperties.Listener listener = this.properties.listener();
 		int chunkSize = Math.toIntExact(this.properties.bufferSize().toBytes());
 		ServerBootstrap bootstrap = new ServerBootstrap().group(this.connector.ioThreads())
-			.channel(NioServerSocketChannel.class)
+			.channel(this.connector.serverChannelType())
 			.option(ChannelOption.SO_BACKLOG, 1024)
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(chunkSize * 2, chunkSize * 8))
@@ -132,7 +131,8 @@ public class RelayListener implements SmartLifecycle {
 			}
 			pipeline.addLast(new HttpServerCodec(4096, MAX_HANDSHAKE_BYTES, MAX_HANDSHAKE_BYTES));
 			pipeline.addLast(new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
-			pipeline.addLast(new HandshakeGuard(RelayListener.this.properties.path(), this.origins));
+			pipeline.addLast(new HandshakeGuard(RelayListener.this.properties.path(), this.origins,
+					RelayListener.this.properties.listener().handshakeTimeout()));
 			pipeline.addLast(new WebSocketServerProtocolHandler(this.webSocket));
 			pipeline.addLast(new ChannelRelay(RelayListener.this.connector, RelayListener.this.registry,
 					RelayListener.this.properties));

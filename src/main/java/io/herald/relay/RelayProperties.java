@@ -1,5 +1,6 @@
 package io.herald.relay;
 
+import java.net.URI;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
@@ -57,12 +58,16 @@ public record RelayProperties(
 	 * @param port the listener's port ({@code 0} picks a free one and logs it)
 	 * @param address the address to bind (all interfaces when unset)
 	 * @param handshakeTimeout how long a new connection has to complete its WebSocket handshake
+	 * @param publicUrl the URL browsers reach the listener at, when it is published elsewhere
+	 * (behind a load balancer); by default the test page uses the host it was loaded from and
+	 * the listener's port
 	 */
 	public record Listener(
 			@DefaultValue("true") boolean enabled,
 			@DefaultValue("8444") @Min(0) @Max(65535) int port,
 			String address,
-			@DefaultValue("10s") @NotNull Duration handshakeTimeout) {
+			@DefaultValue("10s") @NotNull Duration handshakeTimeout,
+			URI publicUrl) {
 
 	}
 

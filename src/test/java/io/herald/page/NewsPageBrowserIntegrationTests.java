@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.herald.relay.RelayListener;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.TestHttp;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +22,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -41,6 +43,9 @@ class NewsPageBrowserIntegrationTests {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private RelayListener listener;
 
 	private ChromeDriver browser;
 
@@ -173,6 +178,15 @@ class NewsPageBrowserIntegrationTests {
 			@SuppressWarnings("unchecked")
 			List<Map<String, String>> shown = (List<Map<String, String>>) this.browser.executeScript("return window.shown;");
 			assertThat(shown).containsExactly(Map.of("title", "/news/hidden/alerts", "body", "flood warning"));
+		});
+	}
+
+	@Test
+	void connectsThroughTheRelayListener() {
+		inBrowser(() -> {
+			openConnectedPage();
+			assertThat(this.browser.findElement(By.id("connection-detail")).getText())
+				.contains("wss://localhost:" + this.listener.port() + "/mqtt");
 		});
 	}
 

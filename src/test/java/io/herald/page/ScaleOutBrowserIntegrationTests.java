@@ -66,7 +66,7 @@ class ScaleOutBrowserIntegrationTests {
 
 	private static ConfigurableApplicationContext herald(MosquittoProcess mosquitto) {
 		return new SpringApplicationBuilder(HeraldApplication.class).run("--server.port=0",
-				"--herald.broker.embedded=false", "--herald.broker.url=" + mosquitto.tcpUri(),
+				"--herald.relay.listener.port=0", "--herald.broker.embedded=false", "--herald.broker.url=" + mosquitto.tcpUri(),
 				"--herald.tls.self-signed-directory=target/tls");
 	}
 

@@ -135,7 +135,8 @@ final class Report {
 		goal(lines, "a", Servers.HERALD_WSS, Servers.LIGHTTPD_WSS, Figure.CPU_US_PER_DELIVERY, 0.9);
 		goal(lines, "a", Servers.HERALD_WSS, Servers.LIGHTTPD_WSS, Figure.P99_MS, 1.0);
 		goal(lines, "a", Servers.HERALD_WS, Servers.MOSQUITTO_WS, Figure.CPU_US_PER_DELIVERY, 1.5);
-		for (String herald : List.of(Servers.HERALD_WSS, Servers.HERALD_WS)) {
+		goal(lines, "a", Servers.HERALD_WEB_WSS, Servers.LIGHTTPD_WSS, Figure.CPU_US_PER_DELIVERY, 0.9);
+		for (String herald : List.of(Servers.HERALD_WSS, Servers.HERALD_WS, Servers.HERALD_WEB_WSS)) {
 			double lost = median("a", herald, Figure.LOST);
 			if (!Double.isNaN(lost)) {
 				lines.add(verdict(lost == 0) + " (a) " + herald + " lost " + Figure.LOST.format(lost) + " (goal 0)");
@@ -159,6 +160,7 @@ final class Report {
 			}
 		}
 		goal(lines, "c", Servers.HERALD_WSS, Servers.LIGHTTPD_WSS, Figure.DELIVERIES_PER_SECOND, -0.9);
+		goal(lines, "c", Servers.HERALD_WEB_WSS, Servers.LIGHTTPD_WSS, Figure.DELIVERIES_PER_SECOND, -0.9);
 		return String.join("\n", lines);
 	}
 

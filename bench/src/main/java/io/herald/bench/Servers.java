@@ -27,7 +27,11 @@ final class Servers implements AutoCloseable {
 
 	static final String HERALD_WS = "Herald ws";
 
-	static final List<String> ALL = List.of(MOSQUITTO_WS, LIGHTTPD_WSS, NGINX_WSS, HERALD_WSS, HERALD_WS);
+	/** Herald's relay served by its web server (Tomcat) at /mqtt, rather than by its relay listener. */
+	static final String HERALD_WEB_WSS = "Herald web wss";
+
+	static final List<String> ALL = List.of(MOSQUITTO_WS, LIGHTTPD_WSS, NGINX_WSS, HERALD_WSS, HERALD_WS,
+			HERALD_WEB_WSS);
 
 	/** A relay holds two descriptors per browser; every process here may open at most 20,000. */
 	private static final int MAX_FDS = 20_000;
@@ -75,8 +79,9 @@ final class Servers implements AutoCloseable {
 				case MOSQUITTO_WS -> new Target(name, uri("ws", this.brokerWebSocketPort), null, this::broker);
 				case LIGHTTPD_WSS -> startLighttpd();
 				case NGINX_WSS -> startNginx();
-				case HERALD_WSS -> startHerald(name, true);
-				case HERALD_WS -> startHerald(name, false);
+				case HERALD_WSS -> startHerald(name, true, true);
+				case HERALD_WS -> startHerald(name, false, true);
+				case HERALD_WEB_WSS -> startHerald(name, true, false);
 				default -> throw new IllegalArgumentException("Unknown target " + name);
 			});
 		}
@@ -188,9 +193,10 @@ final class Servers implements AutoCloseable {
 		return new Target(NGINX_WSS, uri("wss", port), nginx, this::broker);
 	}
 
-	private Target startHerald(String name, boolean tls) {
+	private Target startHerald(String name, boolean tls, boolean listener) {
 		int port = ServerProcess.freePort();
-		String key = tls ? "herald-wss" : "herald-ws";
+		int listenerPort = ServerProcess.freePort();
+		String key = name.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(this.heraldJvmOptions);
@@ -198,11 +204,14 @@ final class Servers implements AutoCloseable {
 				"--server.port=" + port, "--herald.broker.embedded=false",
 				"--herald.broker.url=tcp://127.0.0.1:" + this.brokerPort,
 				"--herald.tls.self-signed-directory=" + this.directory.resolve(key + "-tls"),
-				"--server.ssl.enabled=" + tls);
+				"--server.ssl.enabled=" + tls, "--herald.relay.listener.enabled=" + listener,
+				"--herald.relay.listener.address=127.0.0.1", "--herald.relay.listener.port=" + listenerPort);
 		command.addAll(this.heraldArguments);
 		ServerProcess herald = track(ServerProcess.start(key, command, this.directory));
 		herald.awaitPort(port, START_TIMEOUT);
-		return new Target(name, uri(tls ? "wss" : "ws", port), herald, this::broker);
+		int browserPort = listener ? listenerPort : port;
+		herald.awaitPort(browserPort, START_TIMEOUT);
+		return new Target(name, uri(tls ? "wss" : "ws", browserPort), herald, this::broker);
 	}
 
 	/** A self-signed EC P-256 certificate for lighttpd and nginx (Herald generates its own, also P-256). */
