@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,6 +40,18 @@ class MqttFramerTests {
 			assertThat(this.packets).as("cut at %d", cut).containsExactly("3:300");
 			assertThat(this.framer.atBoundary()).isTrue();
 		}
+	}
+
+	@Test
+	void scansOnlyTheReadableBytesOfANettyBufferAndLeavesItsIndexes() {
+		byte[] publish = packet(0x30, 5);
+		ByteBuf buffer = Unpooled.buffer().writeBytes(new byte[] { 0x00, 0x00 }).writeBytes(publish).writeByte(0x00);
+		buffer.readerIndex(2).writerIndex(2 + publish.length);
+		this.framer.scan(buffer);
+		assertThat(this.packets).containsExactly("3:5");
+		assertThat(this.framer.atBoundary()).isTrue();
+		assertThat(buffer.readerIndex()).isEqualTo(2);
+		assertThat(buffer.writerIndex()).isEqualTo(2 + publish.length);
 	}
 
 	@Test
