@@ -19,6 +19,7 @@ import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.mqtt.core.DefaultMqttPahoClientFactory;
 import org.springframework.integration.mqtt.inbound.MqttPahoMessageDrivenChannelAdapter;
 import org.springframework.integration.mqtt.support.MqttHeaders;
+import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
@@ -75,13 +76,15 @@ class FeedConfiguration {
 
 	@Bean
 	IntegrationFlow feedFlow(NewsHistory history) {
-		return IntegrationFlow.from("feedChannel")
-			.handle(String.class, (payload, headers) -> {
-				history.add(headers.get(MqttHeaders.RECEIVED_TOPIC, String.class), payload, qos(headers),
-						Boolean.TRUE.equals(headers.get(MqttHeaders.RECEIVED_RETAINED, Boolean.class)));
-				return null;
-			}, (endpoint) -> endpoint.id("feedHistoryWriter"))
-			.get();
+		// A one-way handler: a reply-producing one logs "produced no reply" for every message, and
+		// commons-logging's SLF4J bridge formats debug messages before checking the level.
+		MessageHandler writer = (message) -> {
+			MessageHeaders headers = message.getHeaders();
+			// Paho's default converter delivers payloads as UTF-8 text.
+			history.add(headers.get(MqttHeaders.RECEIVED_TOPIC, String.class), (String) message.getPayload(),
+					qos(headers), Boolean.TRUE.equals(headers.get(MqttHeaders.RECEIVED_RETAINED, Boolean.class)));
+		};
+		return IntegrationFlow.from("feedChannel").handle(writer, (endpoint) -> endpoint.id("feedHistoryWriter")).get();
 	}
 
 	@Bean
