@@ -1,13 +1,7 @@
 package io.herald.relay;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +68,7 @@ class RelaySlowConsumerIntegrationTests {
 		List<MqttWebSocketClient> fast = new ArrayList<>();
 		MqttClient publisher = null;
 		NettyLeakLog leaks = NettyLeakLog.capture();
-		try (Socket stalled = stalledSubscriber(relay)) {
+		try (Socket stalled = StalledSubscriber.connect(relay, "stalled")) {
 			for (int i = 0; i < FAST_SUBSCRIBERS; i++) {
 				fast.add(subscriber(relay, "fast-" + i));
 			}
@@ -119,29 +113,6 @@ class RelaySlowConsumerIntegrationTests {
 		return client.received().stream().filter((m) -> m.fixedHeader().messageType() == MqttMessageType.PUBLISH).count();
 	}
 
-	/**
-	 * A hand-driven WebSocket client with a tiny receive buffer that subscribes and then never
-	 * reads again.
-	 */
-	private Socket stalledSubscriber(URI relay) throws IOException {
-		Socket socket = new Socket();
-		socket.setReceiveBufferSize(4096);
-		socket.setSoTimeout(10_000);
-		socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), relay.getPort()), 5_000);
-		OutputStream out = socket.getOutputStream();
-		InputStream in = socket.getInputStream();
-		out.write(("GET /mqtt HTTP/1.1\r\nHost: localhost:" + this.port + "\r\nUpgrade: websocket\r\n"
-				+ "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-				+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-		String response = readHttpHeaders(in);
-		assertThat(response).startsWith("HTTP/1.1 101");
-		out.write(maskedBinaryFrame(MqttWebSocketClient.encode(connect("stalled"))));
-		readFully(in, 2 + 4);
-		out.write(maskedBinaryFrame(MqttWebSocketClient.encode(subscribe())));
-		readFully(in, 2 + 5);
-		return socket;
-	}
-
 	private static MqttMessage connect(String clientId) {
 		return MqttMessageBuilders.connect()
 			.clientId(clientId)
@@ -153,30 +124,6 @@ class RelaySlowConsumerIntegrationTests {
 
 	private static MqttMessage subscribe() {
 		return MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "/news/+/sport").build();
-	}
-
-	private static byte[] maskedBinaryFrame(byte[] payload) {
-		assertThat(payload.length).isLessThan(126);
-		byte[] frame = new byte[2 + 4 + payload.length];
-		frame[0] = (byte) 0x82;
-		frame[1] = (byte) (0x80 | payload.length);
-		// A zero masking key leaves the payload as it is.
-		System.arraycopy(payload, 0, frame, 6, payload.length);
-		return frame;
-	}
-
-	private static String readHttpHeaders(InputStream in) throws IOException {
-		StringBuilder headers = new StringBuilder();
-		while (!headers.toString().endsWith("\r\n\r\n")) {
-			int next = in.read();
-			assertThat(next).as("handshake response ended early").isNotNegative();
-			headers.append((char) next);
-		}
-		return headers.toString();
-	}
-
-	private static void readFully(InputStream in, int length) throws IOException {
-		assertThat(in.readNBytes(length)).hasSize(length);
 	}
 
 }
