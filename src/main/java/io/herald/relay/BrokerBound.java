@@ -17,9 +17,7 @@ final class BrokerBound {
 
 	private final WsSession browser;
 
-	private final MqttFramer framer;
-
-	private final long maxMessageSize;
+	private final BrowserStream stream;
 
 	/** Guards {@link #upstream}, {@link #pending} and {@link #suspended}. */
 	private final Object lock = new Object();
@@ -30,13 +28,9 @@ final class BrokerBound {
 
 	private boolean suspended;
 
-	/** Bytes of the current WebSocket message so far (Tomcat delivers one message at a time). */
-	private long messageBytes;
-
-	BrokerBound(WsSession browser, MqttFramer framer, long maxMessageSize) {
+	BrokerBound(WsSession browser, BrowserStream stream) {
 		this.browser = browser;
-		this.framer = framer;
-		this.maxMessageSize = maxMessageSize;
+		this.stream = stream;
 	}
 
 	/** Stop reading from the browser until {@link #connected(Channel)}. */
@@ -62,18 +56,11 @@ final class BrokerBound {
 
 	/**
 	 * Relay one chunk of a binary message (Tomcat thread).
-	 * @throws MessageTooLargeException if the message grew past the maximum size
+	 * @throws BrowserStream.MessageTooLargeException if the message grew past the maximum size
 	 * @throws MqttFramer.MalformedPacketException if the bytes are not MQTT
 	 */
 	void write(ByteBuffer chunk, boolean last) {
-		this.messageBytes += chunk.remaining();
-		if (this.messageBytes > this.maxMessageSize) {
-			throw new MessageTooLargeException(this.maxMessageSize);
-		}
-		if (last) {
-			this.messageBytes = 0;
-		}
-		this.framer.scan(chunk);
+		this.stream.check(chunk, last);
 		Channel channel;
 		synchronized (this.lock) {
 			channel = this.upstream;
@@ -131,15 +118,6 @@ final class BrokerBound {
 			this.suspended = false;
 			this.browser.resume();
 		}
-	}
-
-	/** A browser sent a WebSocket message larger than {@code herald.relay.max-frame-size}. */
-	static final class MessageTooLargeException extends RuntimeException {
-
-		MessageTooLargeException(long maxMessageSize) {
-			super("Message larger than herald.relay.max-frame-size (" + maxMessageSize + " bytes)");
-		}
-
 	}
 
 }

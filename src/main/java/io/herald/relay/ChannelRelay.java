@@ -2,8 +2,6 @@ package io.herald.relay;
 
 import java.util.ArrayDeque;
 import java.util.Queue;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -33,12 +31,9 @@ import io.herald.broker.BrokerConnector;
  * channel run on the same I/O thread, so bytes pass from one to the other without changing
  * threads or buffers, and each side reads only while the other can take more.
  */
-final class ChannelRelay extends ChannelInboundHandlerAdapter implements RelayedBrowser {
+final class ChannelRelay extends ChannelInboundHandlerAdapter implements RelayedBrowser, UpstreamEvents {
 
 	private static final Logger logger = LoggerFactory.getLogger(ChannelRelay.class);
-
-	/** How long a browser has to answer Herald's close frame before the connection is cut. */
-	private static final long CLOSE_HANDSHAKE_TIMEOUT_SECONDS = 5;
 
 	private final BrokerConnector connector;
 
@@ -46,11 +41,9 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 
 	private final int chunkSize;
 
-	private final long maxMessageSize;
-
 	private final long sendTimeoutNanos;
 
-	private final MqttFramer browserPackets = new MqttFramer(this::onPacket);
+	private final BrowserStream browserStream;
 
 	private final MqttFramer brokerPackets = new MqttFramer(this::onPacket);
 
@@ -59,25 +52,20 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 
 	private Channel browser;
 
-	private Channel upstream;
+	private BrowserClosing closingHandshake;
 
-	/** Bytes of the browser's current WebSocket message so far. */
-	private long messageBytes;
+	private Channel upstream;
 
 	/** Set once either side is closing: nothing more is relayed either way. */
 	private boolean closing;
 
-	private boolean closeSent;
-
 	private boolean disconnectSeen;
-
-	private ScheduledFuture<?> sendDeadline;
 
 	ChannelRelay(BrokerConnector connector, RelayRegistry registry, RelayProperties properties) {
 		this.connector = connector;
 		this.registry = registry;
 		this.chunkSize = Math.toIntExact(properties.bufferSize().toBytes());
-		this.maxMessageSize = properties.maxFrameSize().toBytes();
+		this.browserStream = new BrowserStream(new MqttFramer(this::onPacket), properties.maxFrameSize().toBytes());
 		this.sendTimeoutNanos = properties.sendTimeout().toNanos();
 	}
 
@@ -109,6 +97,7 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 
 	private void handshakeComplete(Channel channel) {
 		this.browser = channel;
+		this.closingHandshake = new BrowserClosing(channel, this.sendTimeoutNanos);
 		if (!this.registry.add(this)) {
 			goAway();
 			return;
@@ -119,10 +108,7 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 
 			@Override
 			protected void initChannel(Channel upstream) {
-				upstream.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, 1024, ChannelRelay.this.chunkSize));
-				upstream.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-						new WriteBufferWaterMark(ChannelRelay.this.chunkSize * 2, ChannelRelay.this.chunkSize * 8));
-				upstream.pipeline().addLast(new Upstream());
+				initUpstream(upstream);
 			}
 
 		}, channel.eventLoop()).addListener((Future<Channel> connected) -> {
@@ -135,6 +121,15 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 						"Broker unreachable: " + connected.cause().getMessage());
 			}
 		});
+	}
+
+	private void initUpstream(Channel upstream) {
+		// Reads of at most one chunk, and at most 8 chunks waiting for the broker.
+		upstream.config()
+			.setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, Math.min(1024, this.chunkSize), this.chunkSize));
+		upstream.config()
+			.setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(this.chunkSize * 2, this.chunkSize * 8));
+		upstream.pipeline().addLast(new UpstreamHandler(this));
 	}
 
 	private void upstreamConnected(Channel channel) {
@@ -159,7 +154,8 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 			fromBrowser(frame.content(), frame.isFinalFragment());
 		}
 		else if (message instanceof CloseWebSocketFrame close) {
-			browserClosing(context, close);
+			this.closing = true;
+			this.closingHandshake.closeReceived(close);
 		}
 		else if (message instanceof WebSocketFrame frame) {
 			frame.release();
@@ -175,17 +171,14 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 			chunk.release();
 			return;
 		}
-		this.messageBytes += chunk.readableBytes();
-		if (this.messageBytes > this.maxMessageSize) {
-			chunk.release();
-			fail(WebSocketCloseStatus.MESSAGE_TOO_BIG, tooBig());
-			return;
-		}
-		if (last) {
-			this.messageBytes = 0;
-		}
 		try {
-			this.browserPackets.scan(chunk);
+			this.browserStream.check(chunk, last);
+		}
+		catch (BrowserStream.MessageTooLargeException ex) {
+			chunk.release();
+			logger.debug("[{}] {}", id(), ex.getMessage());
+			fail(WebSocketCloseStatus.MESSAGE_TOO_BIG, ex.getMessage());
+			return;
 		}
 		catch (MqttFramer.MalformedPacketException ex) {
 			chunk.release();
@@ -217,12 +210,8 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 		if (this.upstream != null && !this.closing) {
 			this.upstream.config().setAutoRead(writable);
 		}
-		if (writable) {
-			cancelSendDeadline();
-		}
-		else if (this.sendDeadline == null && this.sendTimeoutNanos > 0) {
-			this.sendDeadline = context.executor().schedule(this::sendTimedOut, this.sendTimeoutNanos,
-					TimeUnit.NANOSECONDS);
+		if (this.closingHandshake != null) {
+			this.closingHandshake.writabilityChanged(writable);
 		}
 		context.fireChannelWritabilityChanged();
 	}
@@ -232,7 +221,7 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 		if (cause instanceof CorruptedWebSocketFrameException corrupted && this.browser != null) {
 			logger.debug("[{}] Bad WebSocket frame from browser: {}", id(), corrupted.getMessage());
 			fail(corrupted.closeStatus(), (corrupted.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG)
-					? tooBig() : corrupted.getMessage());
+					? this.browserStream.tooLarge() : corrupted.getMessage());
 			return;
 		}
 		logger.debug("[{}] Browser connection failed: {}", id(), cause.toString());
@@ -242,7 +231,9 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 	@Override
 	public void channelInactive(ChannelHandlerContext context) {
 		this.closing = true;
-		cancelSendDeadline();
+		if (this.closingHandshake != null) {
+			this.closingHandshake.cancel();
+		}
 		ByteBuf chunk;
 		while ((chunk = this.early.poll()) != null) {
 			chunk.release();
@@ -257,20 +248,8 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 		context.fireChannelInactive();
 	}
 
-	/** The browser started the closing handshake: answer with its code, then close. */
-	private void browserClosing(ChannelHandlerContext context, CloseWebSocketFrame close) {
-		this.closing = true;
-		if (this.closeSent) {
-			close.release();
-			context.close();
-			return;
-		}
-		this.closeSent = true;
-		context.writeAndFlush(new CloseWebSocketFrame(true, 0, close.content())).addListener(ChannelFutureListener.CLOSE);
-	}
-
-	/** A chunk from the broker. */
-	private void fromBroker(ByteBuf chunk) {
+	@Override
+	public void fromBroker(ByteBuf chunk) {
 		if (this.closing) {
 			chunk.release();
 			return;
@@ -290,7 +269,20 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 		}
 	}
 
-	private void upstreamClosed(Throwable failure) {
+	@Override
+	public void brokerReadComplete() {
+		this.browser.flush();
+	}
+
+	@Override
+	public void upstreamWritabilityChanged(boolean writable) {
+		if (!this.closing) {
+			this.browser.config().setAutoRead(writable);
+		}
+	}
+
+	@Override
+	public void upstreamClosed(Throwable failure) {
 		if (failure != null) {
 			closeBrowser(WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "Broker connection failed: " + failure.getMessage());
 		}
@@ -302,21 +294,10 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 		}
 	}
 
-	/** Send the browser a close frame after whatever was relayed before it. */
+	/** Send the browser a close frame after whatever was relayed before it; relay nothing more. */
 	private void closeBrowser(WebSocketCloseStatus status, String reason) {
 		this.closing = true;
-		if (this.closeSent || !this.browser.isActive()) {
-			return;
-		}
-		this.closeSent = true;
-		CloseWebSocketFrame frame = (reason != null)
-				? new CloseWebSocketFrame(status.code(), CloseReasons.fit(reason))
-				: new CloseWebSocketFrame(status);
-		Channel channel = this.browser;
-		// Wait a little for the browser's answering close frame, which closes the connection.
-		channel.writeAndFlush(frame)
-			.addListener((written) -> channel.eventLoop().schedule(() -> channel.close(), CLOSE_HANDSHAKE_TIMEOUT_SECONDS,
-					TimeUnit.SECONDS));
+		this.closingHandshake.close(status, reason);
 	}
 
 	/** The browser or the broker broke the protocol: close both sides now. */
@@ -327,69 +308,11 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 		}
 	}
 
-	/** The browser left relayed bytes unread for herald.relay.send-timeout. */
-	private void sendTimedOut() {
-		this.sendDeadline = null;
-		logger.debug("[{}] Browser did not read for {} ms: closing", id(),
-				TimeUnit.NANOSECONDS.toMillis(this.sendTimeoutNanos));
-		this.closing = true;
-		this.browser.close();
-	}
-
-	private void cancelSendDeadline() {
-		if (this.sendDeadline != null) {
-			this.sendDeadline.cancel(false);
-			this.sendDeadline = null;
-		}
-	}
-
-	private String tooBig() {
-		return "Message larger than herald.relay.max-frame-size (" + this.maxMessageSize + " bytes)";
-	}
-
 	/** Either side sent DISCONNECT: the broker closing the connection next is normal. */
 	private void onPacket(int type, int remainingLength) {
 		if (type == MqttFramer.DISCONNECT) {
 			this.disconnectSeen = true;
 		}
-	}
-
-	/** The broker side: hands each chunk to the browser side and reports writability and closure. */
-	private final class Upstream extends ChannelInboundHandlerAdapter {
-
-		private Throwable failure;
-
-		@Override
-		public void channelRead(ChannelHandlerContext context, Object message) {
-			fromBroker((ByteBuf) message);
-		}
-
-		@Override
-		public void channelReadComplete(ChannelHandlerContext context) {
-			ChannelRelay.this.browser.flush();
-		}
-
-		@Override
-		public void channelWritabilityChanged(ChannelHandlerContext context) {
-			if (!ChannelRelay.this.closing) {
-				ChannelRelay.this.browser.config().setAutoRead(context.channel().isWritable());
-			}
-		}
-
-		@Override
-		public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-			logger.debug("[{}] Broker connection failed: {}", id(), cause.toString());
-			if (this.failure == null) {
-				this.failure = cause;
-			}
-			context.close();
-		}
-
-		@Override
-		public void channelInactive(ChannelHandlerContext context) {
-			upstreamClosed(this.failure);
-		}
-
 	}
 
 }

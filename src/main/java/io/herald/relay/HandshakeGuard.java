@@ -30,7 +30,8 @@ import org.springframework.web.cors.CorsConfiguration;
 /**
  * Lets through only WebSocket handshakes the relay can serve (its path, an MQTT subprotocol, an
  * allowed origin) and answers anything else with a problem detail, as the web server's endpoint
- * does; closes a connection that has not completed its handshake in time.
+ * does, with 503 when the listener is full; closes a connection that has not completed its
+ * handshake in time.
  */
 final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
@@ -42,12 +43,16 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
 	private final Duration timeout;
 
+	/** The connection limit this connection went over, or {@code 0}. */
+	private final int fullAt;
+
 	private ScheduledFuture<?> deadline;
 
-	HandshakeGuard(String path, CorsConfiguration origins, Duration timeout) {
+	HandshakeGuard(String path, CorsConfiguration origins, Duration timeout, int fullAt) {
 		this.path = path;
 		this.origins = origins;
 		this.timeout = timeout;
+		this.fullAt = fullAt;
 	}
 
 	@Override
@@ -92,9 +97,17 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
 	/** What is wrong with the request, or {@code null}. */
 	private Refusal check(FullHttpRequest request, String requestPath) {
+		if (request.decoderResult().isFailure()) {
+			return new Refusal(HttpResponseStatus.BAD_REQUEST,
+					"Malformed HTTP request: " + request.decoderResult().cause().getMessage());
+		}
 		if (!requestPath.equals(this.path)) {
 			return new Refusal(HttpResponseStatus.NOT_FOUND,
 					"This port serves only the MQTT WebSocket endpoint " + this.path);
+		}
+		if (this.fullAt > 0) {
+			return new Refusal(HttpResponseStatus.SERVICE_UNAVAILABLE, "This listener already holds its maximum of "
+					+ this.fullAt + " connections (herald.relay.listener.max-connections)");
 		}
 		if (!HttpMethod.GET.equals(request.method())
 				|| !request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {

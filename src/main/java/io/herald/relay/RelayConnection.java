@@ -19,7 +19,7 @@ import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
  * One browser's relayed MQTT session: joins its WebSocket to its own TCP connection to the broker,
  * each direction reading only as fast as the other side writes, and decides how the session ends.
  */
-final class RelayConnection implements RelayedBrowser, BrowserBound.SendListener {
+final class RelayConnection implements RelayedBrowser, UpstreamEvents, BrowserBound.SendListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelayConnection.class);
 
@@ -42,7 +42,7 @@ final class RelayConnection implements RelayedBrowser, BrowserBound.SendListener
 		this.browser = browser;
 		this.closeExecutor = closeExecutor;
 		WsSession session = (WsSession) ((StandardWebSocketSession) browser).getNativeSession();
-		this.brokerBound = new BrokerBound(session, new MqttFramer(this::onPacket), maxMessageSize);
+		this.brokerBound = new BrokerBound(session, new BrowserStream(new MqttFramer(this::onPacket), maxMessageSize));
 		this.browserBound = new BrowserBound(session.getAsyncRemote(), new MqttFramer(this::onPacket), this);
 	}
 
@@ -85,7 +85,7 @@ final class RelayConnection implements RelayedBrowser, BrowserBound.SendListener
 		try {
 			this.brokerBound.write(chunk, last);
 		}
-		catch (BrokerBound.MessageTooLargeException ex) {
+		catch (BrowserStream.MessageTooLargeException ex) {
 			logger.debug("[{}] {}", id(), ex.getMessage());
 			closeBoth(CloseStatus.TOO_BIG_TO_PROCESS.withReason(CloseReasons.fit(ex.getMessage())));
 		}
@@ -95,13 +95,15 @@ final class RelayConnection implements RelayedBrowser, BrowserBound.SendListener
 		}
 	}
 
-	/** The broker channel drained below its low-water mark (event loop). */
-	void upstreamWritable() {
-		this.brokerBound.writable();
+	@Override
+	public void upstreamWritabilityChanged(boolean writable) {
+		if (writable) {
+			this.brokerBound.writable();
+		}
 	}
 
-	/** A chunk from the broker (event loop). */
-	void fromBroker(ByteBuf data) {
+	@Override
+	public void fromBroker(ByteBuf data) {
 		if (this.closing.get()) {
 			data.release();
 			return;
@@ -139,10 +141,11 @@ final class RelayConnection implements RelayedBrowser, BrowserBound.SendListener
 		closeBrowser(CloseStatus.GOING_AWAY.withReason("Herald is shutting down"));
 	}
 
-	/** The broker connection closed (event loop). */
-	void upstreamClosed(Throwable failure) {
+	@Override
+	public void upstreamClosed(Throwable failure) {
 		if (failure != null) {
-			closeBrowser(CloseStatus.SERVER_ERROR.withReason(CloseReasons.fit("Broker connection failed: " + failure.getMessage())));
+			closeBrowser(CloseStatus.SERVER_ERROR
+				.withReason(CloseReasons.fit("Broker connection failed: " + failure.getMessage())));
 		}
 		else if (this.disconnectSeen) {
 			closeBrowser(CloseStatus.NORMAL);

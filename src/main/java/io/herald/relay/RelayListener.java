@@ -1,6 +1,7 @@
 package io.herald.relay;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -43,6 +44,8 @@ public class RelayListener implements SmartLifecycle {
 	private final RelayProperties properties;
 
 	private final SslContext sslContext;
+
+	private final AtomicInteger open = new AtomicInteger();
 
 	private volatile Channel server;
 
@@ -125,6 +128,10 @@ public class RelayListener implements SmartLifecycle {
 
 		@Override
 		protected void initChannel(SocketChannel channel) {
+			int maxConnections = RelayListener.this.properties.listener().maxConnections();
+			// Counted from accept to close, handshakes included: each one holds a descriptor.
+			boolean full = RelayListener.this.open.incrementAndGet() > maxConnections;
+			channel.closeFuture().addListener((closed) -> RelayListener.this.open.decrementAndGet());
 			ChannelPipeline pipeline = channel.pipeline();
 			if (RelayListener.this.sslContext != null) {
 				pipeline.addLast(RelayListener.this.sslContext.newHandler(channel.alloc()));
@@ -132,7 +139,7 @@ public class RelayListener implements SmartLifecycle {
 			pipeline.addLast(new HttpServerCodec(4096, MAX_HANDSHAKE_BYTES, MAX_HANDSHAKE_BYTES));
 			pipeline.addLast(new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
 			pipeline.addLast(new HandshakeGuard(RelayListener.this.properties.path(), this.origins,
-					RelayListener.this.properties.listener().handshakeTimeout()));
+					RelayListener.this.properties.listener().handshakeTimeout(), full ? maxConnections : 0));
 			pipeline.addLast(new WebSocketServerProtocolHandler(this.webSocket));
 			pipeline.addLast(new ChannelRelay(RelayListener.this.connector, RelayListener.this.registry,
 					RelayListener.this.properties));

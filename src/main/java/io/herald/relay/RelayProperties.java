@@ -57,6 +57,9 @@ public record RelayProperties(
 	 * @param enabled whether to open the listener
 	 * @param port the listener's port ({@code 0} picks a free one and logs it)
 	 * @param address the address to bind (all interfaces when unset)
+	 * @param maxConnections the most connections the listener holds at once; a handshake beyond
+	 * them is answered 503 (each browser also holds a broker connection: allow two descriptors
+	 * per browser in {@code ulimit -n})
 	 * @param handshakeTimeout how long a new connection has to complete its WebSocket handshake
 	 * @param publicUrl the URL browsers reach the listener at, when it is published elsewhere
 	 * (behind a load balancer); by default the test page uses the host it was loaded from and
@@ -66,6 +69,7 @@ public record RelayProperties(
 			@DefaultValue("true") boolean enabled,
 			@DefaultValue("8444") @Min(0) @Max(65535) int port,
 			String address,
+			@DefaultValue("10000") @Min(1) int maxConnections,
 			@DefaultValue("10s") @NotNull Duration handshakeTimeout,
 			URI publicUrl) {
 

@@ -7,36 +7,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker side of a relayed connection: hands each chunk read from the broker to the
- * {@link RelayConnection} and reports writability and closure.
+ * The broker side of a relayed connection: hands each chunk read from the broker to its session
+ * and reports writability and closure.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
 	private static final Logger logger = LoggerFactory.getLogger(UpstreamHandler.class);
 
-	private final RelayConnection connection;
+	private final UpstreamEvents session;
 
 	private Throwable failure;
 
-	UpstreamHandler(RelayConnection connection) {
-		this.connection = connection;
+	UpstreamHandler(UpstreamEvents session) {
+		this.session = session;
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext context, Object message) {
-		this.connection.fromBroker((ByteBuf) message);
+		this.session.fromBroker((ByteBuf) message);
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext context) {
+		this.session.brokerReadComplete();
 	}
 
 	@Override
 	public void channelWritabilityChanged(ChannelHandlerContext context) {
-		if (context.channel().isWritable()) {
-			this.connection.upstreamWritable();
-		}
+		this.session.upstreamWritabilityChanged(context.channel().isWritable());
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-		logger.debug("[{}] Broker connection failed: {}", this.connection.id(), cause.toString());
+		logger.debug("[{}] Broker connection failed: {}", this.session.id(), cause.toString());
 		if (this.failure == null) {
 			this.failure = cause;
 		}
@@ -45,7 +48,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext context) {
-		this.connection.upstreamClosed(this.failure);
+		this.session.upstreamClosed(this.failure);
 	}
 
 }

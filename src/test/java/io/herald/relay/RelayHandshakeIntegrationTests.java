@@ -69,6 +69,13 @@ class RelayHandshakeIntegrationTests {
 	}
 
 	@Test
+	void listenerAnswersOversizedHeadersWith400ProblemDetail() throws IOException {
+		String response = exchange(this.listener.port(),
+				"GET /mqtt HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "x".repeat(10_000) + "\r\n\r\n");
+		assertThat(response).startsWith("HTTP/1.1 400").contains("Malformed HTTP request");
+	}
+
+	@Test
 	void listenerClosesAConnectionThatNeverCompletesItsHandshake() throws IOException {
 		try (Socket socket = TestTls.trustingAll().getSocketFactory().createSocket("localhost", this.listener.port())) {
 			socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
