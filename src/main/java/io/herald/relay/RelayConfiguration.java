@@ -10,9 +10,11 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.StringUtils;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
@@ -98,8 +100,16 @@ class RelayConfiguration implements WebSocketConfigurer {
 	@ConditionalOnBooleanProperty(name = "herald.relay.listener.enabled", matchIfMissing = true)
 	static RelayListener relayListener(BrokerConnector connector, RelayRegistry relayRegistry,
 			RelayProperties properties, ServerProperties server, ObjectProvider<SslBundles> sslBundles) {
-		return new RelayListener(connector, relayRegistry, properties,
-				RelayTls.serverContext(server.getSsl(), sslBundles.getIfAvailable()));
+		Ssl ssl = server.getSsl();
+		SslBundles bundles = sslBundles.getIfAvailable();
+		RelayListener listener = new RelayListener(connector, relayRegistry, properties,
+				RelayTls.serverContext(ssl, bundles));
+		if (Ssl.isEnabled(ssl) && StringUtils.hasText(ssl.getBundle()) && bundles != null) {
+			// A bundle with reload-on-update: renewed certificates reach the listener as they do the web server.
+			bundles.addBundleUpdateHandler(ssl.getBundle(),
+					(bundle) -> listener.useTls(RelayTls.serverContext(bundle)));
+		}
+		return listener;
 	}
 
 	@Bean

@@ -43,7 +43,7 @@ public class RelayListener implements SmartLifecycle {
 
 	private final RelayProperties properties;
 
-	private final SslContext sslContext;
+	private volatile SslContext sslContext;
 
 	private final AtomicInteger open = new AtomicInteger();
 
@@ -66,6 +66,12 @@ public class RelayListener implements SmartLifecycle {
 	/** Whether the listener serves wss (TLS) rather than plain ws. */
 	public boolean secure() {
 		return this.sslContext != null;
+	}
+
+	/** Serve connections accepted from now on with {@code sslContext} (a renewed certificate). */
+	void useTls(SslContext sslContext) {
+		this.sslContext = sslContext;
+		logger.info("Relay listener serving a renewed TLS certificate to new connections");
 	}
 
 	@Override
@@ -133,8 +139,9 @@ public class RelayListener implements SmartLifecycle {
 			boolean full = RelayListener.this.open.incrementAndGet() > maxConnections;
 			channel.closeFuture().addListener((closed) -> RelayListener.this.open.decrementAndGet());
 			ChannelPipeline pipeline = channel.pipeline();
-			if (RelayListener.this.sslContext != null) {
-				pipeline.addLast(RelayListener.this.sslContext.newHandler(channel.alloc()));
+			SslContext tls = RelayListener.this.sslContext;
+			if (tls != null) {
+				pipeline.addLast(tls.newHandler(channel.alloc()));
 			}
 			pipeline.addLast(new HttpServerCodec(4096, MAX_HANDSHAKE_BYTES, MAX_HANDSHAKE_BYTES));
 			pipeline.addLast(new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));

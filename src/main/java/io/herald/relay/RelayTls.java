@@ -17,7 +17,8 @@ import org.springframework.boot.web.server.WebServerSslBundle;
 
 /**
  * The relay listener's TLS: the web server's certificate and options ({@code server.ssl.*}, or the
- * bundle it names), served by OpenSSL (BoringSSL) when its native library loads, else by the JDK.
+ * bundle it names, followed when the bundle reloads), served by OpenSSL (BoringSSL) when its native
+ * library loads, else by the JDK.
  */
 final class RelayTls {
 
@@ -29,7 +30,11 @@ final class RelayTls {
 		if (!Ssl.isEnabled(ssl)) {
 			return null;
 		}
-		SslBundle bundle = WebServerSslBundle.get(ssl, bundles);
+		return serverContext(WebServerSslBundle.get(ssl, bundles));
+	}
+
+	/** The server TLS context for {@code bundle}. */
+	static SslContext serverContext(SslBundle bundle) {
 		SslContextBuilder builder = SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory())
 			.sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
 		SslOptions options = bundle.getOptions();

@@ -100,7 +100,13 @@ class RelayCloseIntegrationTests {
 	@EnumSource
 	void messageOverMaxFrameSizeEndsWith1009(RelayEndpoint endpoint) {
 		MqttWebSocketClient client = connectedClient(endpoint, "big");
-		client.send(publish(new byte[64 * 1024]));
+		try {
+			client.send(publish(new byte[64 * 1024]));
+		}
+		catch (CompletionException ex) {
+			// The relay listener refuses the frame on its header and may close before the payload is through.
+			assertThat(ex).hasMessageContaining("closed output");
+		}
 		assertThat(client.awaitCloseCode()).as(client::closeReason).isEqualTo(1009);
 		assertThat(client.closeReason()).contains("herald.relay.max-frame-size");
 	}
