@@ -1,5 +1,6 @@
 package io.herald.relay;
 
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -90,12 +91,24 @@ public class RelayListener implements SmartLifecycle {
 			this.server = bootstrap.bind(address).syncUninterruptibly().channel();
 		}
 		catch (Exception ex) {
-			throw new IllegalStateException("Failed to open the relay listener on " + address
-					+ " (herald.relay.listener.port): " + ex.getMessage(), ex);
+			if (addressInUse(ex)) {
+				throw new RelayListenerPortInUseException(address.getHostString() + ":" + address.getPort(), ex);
+			}
+			throw new IllegalStateException("Failed to open the relay listener on " + address, ex);
 		}
 		logger.info("Relay listener accepting browsers at {}://{}:{}{}{}", secure() ? "wss" : "ws",
 				(listener.address() != null) ? listener.address() : "*", port(), this.properties.path(),
 				secure() ? " (TLS by " + (OpenSsl.isAvailable() ? OpenSsl.versionString() : "the JDK") + ")" : "");
+	}
+
+	/** NIO reports a taken port as a BindException, epoll as a native I/O error with the same text. */
+	private static boolean addressInUse(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override
