@@ -24,6 +24,10 @@ final class MqttFramer {
 
 	static final int DISCONNECT = 14;
 
+	private static final ByteAt<ByteBuffer> NIO = ByteBuffer::get;
+
+	private static final ByteAt<ByteBuf> NETTY = ByteBuf::getByte;
+
 	private final PacketListener listener;
 
 	private int headerByte = -1;
@@ -44,7 +48,7 @@ final class MqttFramer {
 	 * @throws MalformedPacketException if the stream is not MQTT
 	 */
 	void scan(ByteBuffer chunk) {
-		scan(chunk::get, chunk.position(), chunk.limit());
+		scan(chunk, NIO, chunk.position(), chunk.limit());
 	}
 
 	/**
@@ -53,10 +57,10 @@ final class MqttFramer {
 	 * @throws MalformedPacketException if the stream is not MQTT
 	 */
 	void scan(ByteBuf chunk) {
-		scan(chunk::getByte, chunk.readerIndex(), chunk.writerIndex());
+		scan(chunk, NETTY, chunk.readerIndex(), chunk.writerIndex());
 	}
 
-	private void scan(ByteAt bytes, int from, int limit) {
+	private <B> void scan(B buffer, ByteAt<B> bytes, int from, int limit) {
 		int index = from;
 		while (index < limit) {
 			if (this.bodyLeft > 0) {
@@ -65,13 +69,13 @@ final class MqttFramer {
 				index += skip;
 			}
 			else if (this.headerByte < 0) {
-				this.headerByte = bytes.get(index++) & 0xFF;
+				this.headerByte = bytes.get(buffer, index++) & 0xFF;
 				if ((this.headerByte >>> 4) == 0) {
 					throw new MalformedPacketException("Reserved MQTT packet type 0");
 				}
 			}
 			else {
-				readLengthByte(bytes.get(index++) & 0xFF);
+				readLengthByte(bytes.get(buffer, index++) & 0xFF);
 			}
 		}
 	}
@@ -99,11 +103,11 @@ final class MqttFramer {
 		this.listener.onPacket(type, length);
 	}
 
-	/** Absolute reads from a buffer, whichever kind it is. */
+	/** Absolute reads from a buffer, whichever kind it is (stateless: no allocation per scan). */
 	@FunctionalInterface
-	private interface ByteAt {
+	private interface ByteAt<B> {
 
-		byte get(int index);
+		byte get(B buffer, int index);
 
 	}
 
