@@ -5,8 +5,11 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +45,32 @@ final class BrowserClosing {
 			return;
 		}
 		this.closeSent = true;
-		CloseWebSocketFrame frame = (reason != null) ? new CloseWebSocketFrame(status.code(), CloseReasons.fit(reason))
-				: new CloseWebSocketFrame(status);
 		Channel channel = this.browser;
 		// The browser's answering close frame closes the connection; this is in case it never comes.
-		channel.writeAndFlush(frame)
+		channel.writeAndFlush(frame(status, reason))
 			.addListener((written) -> channel.eventLoop()
 				.schedule(() -> channel.close(), CLOSE_HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+	}
+
+	/**
+	 * Send a close frame after a frame Herald could not decode, then end Herald's side of the
+	 * connection: the browser cannot be expected to see its close frame answered, as what it sends
+	 * next is discarded unread. Reading goes on until the browser closes, so that it is not reset
+	 * while the rest of its frame is still arriving.
+	 */
+	void closeUnreadable(WebSocketCloseStatus status, String reason) {
+		Channel channel = this.browser;
+		channel.config().setAutoRead(true);
+		if (this.closeSent || !channel.isActive()) {
+			return;
+		}
+		this.closeSent = true;
+		channel.writeAndFlush(frame(status, reason)).addListener((written) -> {
+			SslHandler tls = channel.pipeline().get(SslHandler.class);
+			Future<?> notified = (tls != null) ? tls.closeOutbound() : channel.newSucceededFuture();
+			notified.addListener((sent) -> ((DuplexChannel) channel).shutdownOutput());
+			channel.eventLoop().schedule(() -> channel.close(), CLOSE_HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		});
 	}
 
 	/** The browser sent a close frame: the answer to Herald's, or its own, answered with its code. */
@@ -61,6 +83,11 @@ final class BrowserClosing {
 		this.closeSent = true;
 		this.browser.writeAndFlush(new CloseWebSocketFrame(true, 0, close.content()))
 			.addListener(ChannelFutureListener.CLOSE);
+	}
+
+	private static CloseWebSocketFrame frame(WebSocketCloseStatus status, String reason) {
+		return (reason != null) ? new CloseWebSocketFrame(status.code(), CloseReasons.fit(reason))
+				: new CloseWebSocketFrame(status);
 	}
 
 	/** Start the send deadline while the browser is not taking what is relayed, stop it when it does. */

@@ -218,14 +218,41 @@ final class ChannelRelay extends ChannelInboundHandlerAdapter implements Relayed
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-		if (cause instanceof CorruptedWebSocketFrameException corrupted && this.browser != null) {
-			logger.debug("[{}] Bad WebSocket frame from browser: {}", id(), corrupted.getMessage());
-			fail(corrupted.closeStatus(), (corrupted.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG)
-					? this.browserStream.tooLarge() : corrupted.getMessage());
-			return;
-		}
 		logger.debug("[{}] Browser connection failed: {}", id(), cause.toString());
 		context.close();
+	}
+
+	/**
+	 * Goes before Netty's WebSocket protocol handler, which closes the connection at once on a bad
+	 * frame: the browser would then meet a reset instead of Herald's close frame while it is still
+	 * sending the rest of that frame.
+	 */
+	ChannelInboundHandlerAdapter frameViolations() {
+		return new ChannelInboundHandlerAdapter() {
+
+			@Override
+			public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+				if (cause instanceof CorruptedWebSocketFrameException corrupted && ChannelRelay.this.browser != null) {
+					frameViolation(corrupted);
+				}
+				else {
+					context.fireExceptionCaught(cause);
+				}
+			}
+
+		};
+	}
+
+	/** The browser's WebSocket stream cannot be read past this point: close, discarding what follows. */
+	private void frameViolation(CorruptedWebSocketFrameException corrupted) {
+		logger.debug("[{}] Bad WebSocket frame from browser: {}", id(), corrupted.getMessage());
+		this.closing = true;
+		this.closingHandshake.closeUnreadable(corrupted.closeStatus(),
+				(corrupted.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) ? this.browserStream.tooLarge()
+						: corrupted.getMessage());
+		if (this.upstream != null) {
+			this.upstream.close();
+		}
 	}
 
 	@Override

@@ -100,13 +100,8 @@ class RelayCloseIntegrationTests {
 	@EnumSource
 	void messageOverMaxFrameSizeEndsWith1009(RelayEndpoint endpoint) {
 		MqttWebSocketClient client = connectedClient(endpoint, "big");
-		try {
-			client.send(publish(new byte[64 * 1024]));
-		}
-		catch (CompletionException ex) {
-			// The relay listener refuses the frame on its header and may close before the payload is through.
-			assertThat(ex).cause().isInstanceOf(IOException.class).message().containsIgnoringCase("closed");
-		}
+		// Refused on its header, the frame is still read to its end: the browser is not reset mid-send.
+		client.send(publish(new byte[64 * 1024]));
 		assertThat(client.awaitCloseCode()).as(client::closeReason).isEqualTo(1009);
 		assertThat(client.closeReason()).contains("herald.relay.max-frame-size");
 	}
