@@ -23,7 +23,7 @@ class EmbeddedBrokerTests {
 		try (EmbeddedBroker broker = EmbeddedBroker.start(0)) {
 			assertThat(broker.port()).isPositive();
 			BrokerConnector connector = new BrokerConnector(
-					new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + broker.port())), Duration.ofSeconds(5));
+					new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + broker.port())), Duration.ofSeconds(5), IoTransport.AUTO);
 			try {
 				assertThat(new BrokerProbe(connector, Duration.ofSeconds(5)).probe().join())
 					.isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
