@@ -53,7 +53,7 @@ class EmbeddedBrokerTests {
 	void probeOfAClosedPortFailsWithTheReason() throws Exception {
 		try (ReservedPort closed = ReservedPort.reserve()) {
 			BrokerConnector connector = new BrokerConnector(
-					new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + closed.port())), Duration.ofSeconds(2));
+					new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + closed.port())), Duration.ofSeconds(2), IoTransport.AUTO);
 			try {
 				assertThatExceptionOfType(CompletionException.class)
 					.isThrownBy(() -> new BrokerProbe(connector, Duration.ofSeconds(2)).probe().join())
