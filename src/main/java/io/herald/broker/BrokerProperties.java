@@ -22,8 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param failoverUrls further broker URLs, tried in order when the one before cannot be reached
  * @param connectTimeout how long to wait for a TCP connection to the broker
  * @param healthTimeout how long the health probe waits for the broker's CONNACK
- * @param ioTransport how the relay's I/O threads move bytes: {@code auto} (the best this machine
- * supports), {@code io-uring}, {@code epoll} or {@code nio}
+ * @param ioTransport how the relay's I/O threads move bytes: {@code auto} (epoll where available,
+ * else NIO), {@code epoll}, {@code io-uring} or {@code nio}
  */
 @Validated
 @ConfigurationProperties("herald.broker")

@@ -21,22 +21,21 @@ import io.netty.channel.uring.IoUringSocketChannel;
  */
 public enum IoTransport {
 
-	/** The first of io_uring, epoll and NIO that this machine supports. */
+	/** Epoll where its native library loads, NIO elsewhere. */
 	AUTO {
 
 		@Override
 		IoTransport resolve() {
-			for (IoTransport candidate : new IoTransport[] { IO_URING, EPOLL }) {
-				if (candidate.available()) {
-					return candidate;
-				}
-			}
-			return NIO;
+			return EPOLL.available() ? EPOLL : NIO;
 		}
 
 	},
 
-	/** Linux io_uring (kernel 5.14 or later, where not disabled). */
+	/**
+	 * Linux io_uring (kernel 5.14 or later, where not disabled): in the benchmark a little less
+	 * CPU per delivery than epoll, but several times the memory per idle connection, as every
+	 * connection keeps a read buffer posted to the kernel.
+	 */
 	IO_URING {
 
 		@Override
