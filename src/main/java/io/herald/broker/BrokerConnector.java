@@ -17,6 +17,13 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -34,7 +41,7 @@ public final class BrokerConnector implements DisposableBean {
 
 	private final BrokerEndpoint endpoint;
 
-	private final IoTransport transport;
+	private final boolean epoll;
 
 	private final EventLoopGroup group;
 
@@ -42,13 +49,15 @@ public final class BrokerConnector implements DisposableBean {
 
 	private final SslContext sslContext;
 
-	BrokerConnector(BrokerEndpoint endpoint, Duration connectTimeout, IoTransport transport) {
+	BrokerConnector(BrokerEndpoint endpoint, Duration connectTimeout) {
 		this.endpoint = endpoint;
-		this.transport = transport.resolve();
+		// Linux's epoll, when its native library loads: fewer system calls and less garbage per read.
+		this.epoll = Epoll.isAvailable();
 		this.group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-				new DefaultThreadFactory("herald-io", true), this.transport.handlerFactory());
+				new DefaultThreadFactory("herald-io", true),
+				this.epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
 		this.bootstrap = new Bootstrap().group(this.group)
-			.channel(this.transport.socketChannel())
+			.channel(this.epoll ? EpollSocketChannel.class : NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.SO_KEEPALIVE, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()));
@@ -80,12 +89,7 @@ public final class BrokerConnector implements DisposableBean {
 
 	/** The server channel type that runs on {@link #ioThreads()}. */
 	public Class<? extends ServerChannel> serverChannelType() {
-		return this.transport.serverChannel();
-	}
-
-	/** How the I/O threads move bytes. */
-	public IoTransport transport() {
-		return this.transport;
+		return this.epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
 	}
 
 	public BrokerEndpoint endpoint() {

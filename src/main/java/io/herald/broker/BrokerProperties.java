@@ -22,8 +22,6 @@ import org.springframework.validation.annotation.Validated;
  * @param failoverUrls further broker URLs, tried in order when the one before cannot be reached
  * @param connectTimeout how long to wait for a TCP connection to the broker
  * @param healthTimeout how long the health probe waits for the broker's CONNACK
- * @param ioTransport how the relay's I/O threads move bytes: {@code auto} (epoll where available,
- * else NIO), {@code epoll}, {@code io-uring} or {@code nio}
  */
 @Validated
 @ConfigurationProperties("herald.broker")
@@ -33,6 +31,5 @@ public record BrokerProperties(
 		URI url,
 		@DefaultValue({}) List<URI> failoverUrls,
 		@DefaultValue("5s") @NotNull Duration connectTimeout,
-		@DefaultValue("3s") @NotNull Duration healthTimeout,
-		@DefaultValue("auto") @NotNull IoTransport ioTransport) {
+		@DefaultValue("3s") @NotNull Duration healthTimeout) {
 }

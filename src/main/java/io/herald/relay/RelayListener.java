@@ -96,10 +96,9 @@ public class RelayListener implements SmartLifecycle {
 			}
 			throw new IllegalStateException("Failed to open the relay listener on " + address, ex);
 		}
-		logger.info("Relay listener accepting browsers at {}://{}:{}{} ({}{})", secure() ? "wss" : "ws",
+		logger.info("Relay listener accepting browsers at {}://{}:{}{}{}", secure() ? "wss" : "ws",
 				(listener.address() != null) ? listener.address() : "*", port(), this.properties.path(),
-				this.connector.transport().name().toLowerCase(),
-				secure() ? ", TLS by " + (OpenSsl.isAvailable() ? OpenSsl.versionString() : "the JDK") : "");
+				secure() ? " (TLS by " + (OpenSsl.isAvailable() ? OpenSsl.versionString() : "the JDK") + ")" : "");
 	}
 
 	/** NIO reports a taken port as a BindException, epoll as a native I/O error with the same text. */

@@ -39,7 +39,7 @@ class BrokerHealthIndicatorTests {
 	void startBroker() throws IOException {
 		this.broker = new ConnAckServer();
 		BrokerEndpoint endpoint = new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + this.broker.port()));
-		this.connector = new BrokerConnector(endpoint, Duration.ofSeconds(2), IoTransport.AUTO);
+		this.connector = new BrokerConnector(endpoint, Duration.ofSeconds(2));
 		this.indicator = new BrokerHealthIndicator(new BrokerProbe(this.connector, Duration.ofSeconds(2)), endpoint);
 		this.feed.setBeanName("feedInbound");
 	}
@@ -103,7 +103,7 @@ class BrokerHealthIndicatorTests {
 		try (Socket placeholder = new Socket()) {
 			placeholder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 			BrokerEndpoint nowhere = new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + placeholder.getLocalPort()));
-			BrokerConnector connector = new BrokerConnector(nowhere, Duration.ofSeconds(2), IoTransport.AUTO);
+			BrokerConnector connector = new BrokerConnector(nowhere, Duration.ofSeconds(2));
 			try {
 				BrokerHealthIndicator indicator = new BrokerHealthIndicator(
 						new BrokerProbe(connector, Duration.ofSeconds(2)), nowhere);

@@ -23,7 +23,7 @@ class EmbeddedBrokerTests {
 		try (EmbeddedBroker broker = EmbeddedBroker.start(0)) {
 			assertThat(broker.port()).isPositive();
 			BrokerConnector connector = new BrokerConnector(
-					new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + broker.port())), Duration.ofSeconds(5), IoTransport.AUTO);
+					new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + broker.port())), Duration.ofSeconds(5));
 			try {
 				assertThat(new BrokerProbe(connector, Duration.ofSeconds(5)).probe().join())
 					.isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
@@ -53,7 +53,7 @@ class EmbeddedBrokerTests {
 	void probeOfAClosedPortFailsWithTheReason() throws Exception {
 		try (ReservedPort closed = ReservedPort.reserve()) {
 			BrokerConnector connector = new BrokerConnector(
-					new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + closed.port())), Duration.ofSeconds(2), IoTransport.AUTO);
+					new BrokerEndpoint(URI.create("tcp://127.0.0.1:" + closed.port())), Duration.ofSeconds(2));
 			try {
 				assertThatExceptionOfType(CompletionException.class)
 					.isThrownBy(() -> new BrokerProbe(connector, Duration.ofSeconds(2)).probe().join())
