@@ -12,7 +12,8 @@
 # --quick: tiny counts and durations (a smoke run). --profile: JFR recording and jcmd memory
 # summaries of the Herald processes, kept with the results.
 # Herald runs as shipped: HERALD_JAVA_OPTS (JVM options) and HERALD_ARGS (--property=value ...) try
-# other settings; the table's header shows any in use.
+# other settings; the table's header shows any in use. HERALD_JAVA names another java binary for
+# Herald (the load client stays on the default java).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,7 +66,7 @@ jar="$(pwd)/$(ls target/herald-*.jar | grep -v -- '-plain\|sources' | head -n 1)
 out="$(pwd)/bench/target/results/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 java -Xms2g -Xmx4g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled ${BENCH_CLIENT_OPTS:-} \
-    -Dbench.clockTicks="$(getconf CLK_TCK)" \
+    -Dbench.clockTicks="$(getconf CLK_TCK)" -Dbench.heraldJava="${HERALD_JAVA:-}" \
     -cp "bench/target/classes:bench/target/lib/*" io.herald.bench.Bench \
     --herald-jar "$jar" --work "$work" --out "$out" ${HERALD_JAVA_OPTS:+--herald-jvm "$HERALD_JAVA_OPTS"} ${HERALD_ARGS:+--herald-args "$HERALD_ARGS"} "${args[@]}" \
     | tee "$out/report.md"

@@ -20,12 +20,12 @@ final class Machine {
 		return String.format(java.util.Locale.ROOT, """
 				# Herald benchmark
 				machine: %d cores (%s), %.0f GiB memory, Linux %s, open files limit %s
-				java %s; %s; %s; %s
+				java %s (Herald: %s); %s; %s; %s
 				targets: %s; scenarios: %s; rounds: %d; Herald JVM options: %s; Herald arguments: %s
 				1-minute load average at start: %.2f""",
 				Runtime.getRuntime().availableProcessors(), cpu.substring(cpu.indexOf(':') + 1).trim(),
 				memoryKb / 1024.0 / 1024.0, System.getProperty("os.version"), command("sh", "-c", "ulimit -n"),
-				System.getProperty("java.version"), command("mosquitto", "-h"), command("lighttpd", "-v"),
+				System.getProperty("java.version"), command(Servers.heraldJava(), "-version"), command("mosquitto", "-h"), command("lighttpd", "-v"),
 				command("nginx", "-v"), options.targets(),
 				options.scenarios().stream().map(Scenario::key).toList(), options.rounds(),
 				options.heraldJvmOptions().isEmpty() ? "(defaults)" : options.heraldJvmOptions(),

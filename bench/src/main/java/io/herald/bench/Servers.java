@@ -193,12 +193,18 @@ final class Servers implements AutoCloseable {
 		return new Target(NGINX_WSS, uri("wss", port), nginx, this::broker);
 	}
 
+	/** The java that runs Herald: run.sh's HERALD_JAVA, else the load client's own. */
+	static String heraldJava() {
+		String java = System.getProperty("bench.heraldJava", "");
+		return java.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java;
+	}
+
 	private Target startHerald(String name, boolean tls, boolean listener) {
 		int port = ServerProcess.freePort();
 		int listenerPort = ServerProcess.freePort();
 		String key = name.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
 		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add(heraldJava());
 		command.addAll(this.heraldJvmOptions);
 		Collections.addAll(command, "-jar", this.heraldJar.toString(), "--server.address=127.0.0.1",
 				"--server.port=" + port, "--herald.broker.embedded=false",
