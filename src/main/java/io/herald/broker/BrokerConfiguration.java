@@ -48,7 +48,7 @@ class BrokerConfiguration {
 
 	@Bean
 	BrokerConnector brokerConnector(BrokerEndpoint endpoint, BrokerProperties properties) {
-		return new BrokerConnector(endpoint, properties.connectTimeout());
+		return new BrokerConnector(endpoint, properties.connectTimeout(), properties.ioThreads());
 	}
 
 	@Bean

@@ -50,10 +50,16 @@ public final class BrokerConnector implements DisposableBean {
 	private final SslContext sslContext;
 
 	BrokerConnector(BrokerEndpoint endpoint, Duration connectTimeout) {
+		this(endpoint, connectTimeout, 0);
+	}
+
+	/** With {@code ioThreads} event loops, or one per available core for {@code 0}. */
+	BrokerConnector(BrokerEndpoint endpoint, Duration connectTimeout, int ioThreads) {
 		this.endpoint = endpoint;
 		// Linux's epoll, when its native library loads: fewer system calls and less garbage per read.
 		this.epoll = Epoll.isAvailable();
-		this.group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+		this.group = new MultiThreadIoEventLoopGroup(
+				(ioThreads > 0) ? ioThreads : Runtime.getRuntime().availableProcessors(),
 				new DefaultThreadFactory("herald-io", true),
 				this.epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
 		this.bootstrap = new Bootstrap().group(this.group)

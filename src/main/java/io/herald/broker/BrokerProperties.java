@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param failoverUrls further broker URLs, tried in order when the one before cannot be reached
  * @param connectTimeout how long to wait for a TCP connection to the broker
  * @param healthTimeout how long the health probe waits for the broker's CONNACK
+ * @param ioThreads event loop threads shared by the relay listener and every broker connection
+ * ({@code 0}: one per available core)
  */
 @Validated
 @ConfigurationProperties("herald.broker")
@@ -31,5 +33,6 @@ public record BrokerProperties(
 		URI url,
 		@DefaultValue({}) List<URI> failoverUrls,
 		@DefaultValue("5s") @NotNull Duration connectTimeout,
-		@DefaultValue("3s") @NotNull Duration healthTimeout) {
+		@DefaultValue("3s") @NotNull Duration healthTimeout,
+		@DefaultValue("0") @Min(0) int ioThreads) {
 }
