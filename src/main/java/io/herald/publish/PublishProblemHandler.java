@@ -45,9 +45,13 @@ class PublishProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+		if (cause instanceof NewsTooLargeException tooLarge) {
+			// The body passed herald.publish.max-request-size while the JSON parser was reading it.
+			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge));
+		}
 		ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.BAD_REQUEST);
 		problem.setTitle("Malformed JSON");
-		Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
 		if (cause instanceof JacksonException jackson) {
 			String field = path(jackson);
 			if (cause instanceof StreamReadException || field.isEmpty()) {

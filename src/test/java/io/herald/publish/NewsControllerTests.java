@@ -27,7 +27,7 @@ import static org.mockito.Mockito.never;
 
 @WebMvcTest(NewsController.class)
 @TestPropertySource(properties = { "herald.publish.max-payload=1KB", "herald.publish.max-batch=3",
-		"herald.publish.retry-after=7s" })
+		"herald.publish.max-request-size=128KB", "herald.publish.retry-after=7s" })
 class NewsControllerTests {
 
 	private static final Instant PUBLISHED_AT = Instant.parse("2026-01-02T03:04:05Z");
@@ -150,6 +150,19 @@ class NewsControllerTests {
 			.bodyJson()
 			.hasPathSatisfying("$.detail", (detail) -> assertThat(detail).asString().startsWith("The body is not valid JSON"));
 		then(this.publisher).should(never()).publish(any());
+	}
+
+	@Test
+	void refusesRequestBodyOverMaximumSizeBeforeReadingIt() {
+		String body = "{\"topic\": \"a\", \"payload\": \"x\", \"padding\": \"" + "x".repeat(128 * 1024) + "\"}";
+		assertThat(post(body))
+			.hasStatus(HttpStatus.CONTENT_TOO_LARGE)
+			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyJson()
+			.hasPathSatisfying("$.detail",
+					(detail) -> assertThat(detail).asString().contains("herald.publish.max-request-size"));
+		assertThat(postBatch("[" + body + "]")).hasStatus(HttpStatus.CONTENT_TOO_LARGE);
+		then(this.publisher).shouldHaveNoInteractions();
 	}
 
 	@Test

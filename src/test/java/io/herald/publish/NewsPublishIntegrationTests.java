@@ -1,7 +1,14 @@
 package io.herald.publish;
 
+import java.io.ByteArrayInputStream;
+import java.io.SequenceInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.PahoClients;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTls;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.AfterEach;
@@ -136,6 +144,29 @@ class NewsPublishIntegrationTests {
 		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
 		assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(response.getBody()).contains("\"field\":\"topic\"").doesNotContain("Exception");
+	}
+
+	@Test
+	void chunkedBodyOverMaximumRequestSizeIsCutOffWith413AndHeraldStaysUsable() throws Exception {
+		// 5 MB of undeclared length (chunked): refused once past herald.publish.max-request-size (4MB).
+		byte[] padding = new byte[5 * 1024 * 1024];
+		Arrays.fill(padding, (byte) 'x');
+		SequenceInputStream body = new SequenceInputStream(
+				new ByteArrayInputStream("{\"topic\": \"a\", \"payload\": \"".getBytes(StandardCharsets.UTF_8)),
+				new ByteArrayInputStream(padding));
+		HttpClient client = HttpClient.newBuilder().sslContext(TestTls.trustingAll()).build();
+		HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + this.port + "/api/news"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+			.timeout(Duration.ofSeconds(30))
+			.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE));
+		assertThat(response.body()).contains("herald.publish.max-request-size");
+		assertThat(post("/api/news", Map.of("topic", this.run + "/after", "payload", "still here")).getStatusCode())
+			.isEqualTo(HttpStatus.ACCEPTED);
 	}
 
 	private BlockingQueue<String> subscribeThroughRelay(String filter) throws Exception {
