@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
@@ -19,6 +20,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
  * ever held in memory.
  */
 @ControllerAdvice(assignableTypes = NewsController.class)
+@EnableConfigurationProperties(PublishProperties.class)
 class PublishRequestSizeLimit extends RequestBodyAdviceAdapter {
 
 	private final long maxBytes;
