@@ -1,115 +1,153 @@
 package io.herald.relay;
 
-import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
-
-import org.springframework.web.socket.CloseStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The broker-to-browser half of a relayed connection: one chunk at a time goes to the
- * WebSocket's asynchronous send, and the broker channel is read again only when that send
- * completes.
+ * What goes to a browser on the web server's endpoint: one chunk at a time to the WebSocket's
+ * asynchronous send, later ones queued in order, and a close only once everything before it has
+ * been handed over. Used on its link's event loop; send results come back to it.
  */
 final class BrowserBound implements SendHandler {
 
 	private final RemoteEndpoint.Async remote;
 
-	private final MqttFramer framer;
+	private final EventLoop eventLoop;
 
-	private final SendListener listener;
+	private final Listener listener;
 
-	/** Guards {@link #sending} and {@link #closeAfterSend}. */
-	private final Object lock = new Object();
+	private final Queue<ByteBuf> queued = new ArrayDeque<>();
 
-	private boolean sending;
+	private @Nullable ByteBuf inFlight;
 
-	private CloseStatus closeAfterSend;
+	/** Read by other threads for {@link #awaitingBrowser()}. */
+	private volatile boolean sending;
 
-	private final AtomicReference<ByteBuf> inFlight = new AtomicReference<>();
+	private @Nullable CloseCause closeAfterSend;
 
-	BrowserBound(RemoteEndpoint.Async remote, MqttFramer framer, SendListener listener) {
+	private boolean closed;
+
+	BrowserBound(RemoteEndpoint.Async remote, EventLoop eventLoop, Listener listener) {
 		this.remote = remote;
-		this.framer = framer;
+		this.eventLoop = eventLoop;
 		this.listener = listener;
 	}
 
-	/**
-	 * Hand {@code data} to the browser; ownership passes to this object (event loop).
-	 * @throws MqttFramer.MalformedPacketException if the bytes are not MQTT ({@code data} is
-	 * released)
-	 */
+	/** Hand {@code data} to the browser after what is in flight or queued; ownership passes. */
 	void send(ByteBuf data) {
-		ByteBuffer chunk = data.nioBuffer();
-		try {
-			this.framer.scan(chunk);
-		}
-		catch (MqttFramer.MalformedPacketException ex) {
+		if (this.closed) {
 			data.release();
-			throw ex;
 		}
-		synchronized (this.lock) {
-			this.sending = true;
+		else if (this.inFlight != null) {
+			this.queued.add(data);
 		}
-		this.inFlight.set(data);
-		this.remote.sendBinary(chunk, this);
+		else {
+			start(data);
+		}
 	}
 
-	/** Whether a chunk is waiting for the browser to take it. */
+	/** Whether nothing is in flight or queued. */
+	boolean idle() {
+		return this.inFlight == null;
+	}
+
+	/** Whether a chunk is waiting for the browser to take it (any thread). */
 	boolean awaitingBrowser() {
-		synchronized (this.lock) {
-			return this.sending;
-		}
+		return this.sending;
 	}
 
-	/**
-	 * Defer a close until the chunk being sent, if any, has been handed over.
-	 * @return {@code true} if deferred: {@link SendListener#closeAfterSend} will be called
-	 */
-	boolean deferClose(CloseStatus status) {
-		synchronized (this.lock) {
-			if (!this.sending) {
-				return false;
-			}
-			if (this.closeAfterSend == null) {
-				this.closeAfterSend = status;
-			}
-			return true;
+	/** Close once everything in flight and queued has been handed over; the first cause wins. */
+	void close(CloseCause cause) {
+		if (this.closed || this.closeAfterSend != null) {
+			return;
+		}
+		if (this.inFlight != null) {
+			this.closeAfterSend = cause;
+			return;
+		}
+		this.closed = true;
+		this.listener.closeNow(cause);
+	}
+
+	/** The browser is gone: drop what is queued (what is in flight is released when its send ends). */
+	void discard() {
+		this.closed = true;
+		discardQueued();
+	}
+
+	private void start(ByteBuf data) {
+		this.inFlight = data;
+		this.sending = true;
+		try {
+			this.remote.sendBinary(data.nioBuffer(), this);
+		}
+		catch (RuntimeException ex) {
+			// The session closed under us (the browser left): nothing more can be sent.
+			onResult(new SendResult(ex));
 		}
 	}
 
 	@Override
 	public void onResult(SendResult result) {
-		ByteBuf sent = this.inFlight.getAndSet(null);
-		if (sent != null) {
-			sent.release();
+		try {
+			this.eventLoop.execute(() -> completed(result));
 		}
-		CloseStatus close;
-		synchronized (this.lock) {
-			this.sending = false;
-			close = this.closeAfterSend;
-		}
-		if (!result.isOK()) {
-			this.listener.sendFailed(result.getException());
-		}
-		else if (close != null) {
-			this.listener.closeAfterSend(close);
-		}
-		else {
-			this.listener.sent();
+		catch (RejectedExecutionException ex) {
+			// Herald is stopping: its buffers go with it.
 		}
 	}
 
-	/** What happens once a chunk was handed over, or could not be. */
-	interface SendListener {
+	private void completed(SendResult result) {
+		ByteBuf sent = this.inFlight;
+		this.inFlight = null;
+		if (sent != null) {
+			sent.release();
+		}
+		if (!result.isOK()) {
+			discardQueued();
+			this.closeAfterSend = null;
+			this.sending = false;
+			this.listener.sendFailed(result.getException());
+			return;
+		}
+		ByteBuf next = this.queued.poll();
+		if (next != null) {
+			start(next);
+			return;
+		}
+		this.sending = false;
+		CloseCause close = this.closeAfterSend;
+		if (close != null) {
+			this.closed = true;
+			this.listener.closeNow(close);
+		}
+		else {
+			this.listener.drained();
+		}
+	}
 
-		void sent();
+	private void discardQueued() {
+		ByteBuf data;
+		while ((data = this.queued.poll()) != null) {
+			data.release();
+		}
+	}
 
-		void closeAfterSend(CloseStatus status);
+	/** What happens once everything was handed over, or could not be. */
+	interface Listener {
+
+		/** Nothing is in flight or queued any more: the browser takes more. */
+		void drained();
+
+		void closeNow(CloseCause cause);
 
 		void sendFailed(Throwable failure);
 

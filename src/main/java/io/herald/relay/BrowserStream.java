@@ -39,11 +39,7 @@ final class BrowserStream {
 	}
 
 	/** Why a message over the maximum size is refused. */
-	String tooLarge() {
-		return tooLarge(this.maxMessageSize);
-	}
-
-	private static String tooLarge(long maxMessageSize) {
+	static String tooLarge(long maxMessageSize) {
 		return "Message larger than herald.relay.max-frame-size (" + maxMessageSize + " bytes)";
 	}
 

@@ -160,7 +160,7 @@ public class RelayListener implements SmartLifecycle {
 			pipeline.addLast(new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
 			pipeline.addLast(new HandshakeGuard(RelayListener.this.properties.path(), this.origins,
 					RelayListener.this.properties.listener().handshakeTimeout(), full ? maxConnections : 0));
-			ChannelRelay relay = new ChannelRelay(RelayListener.this.connector, RelayListener.this.registry,
+			ListenerRelay relay = new ListenerRelay(RelayListener.this.connector, RelayListener.this.registry,
 					RelayListener.this.properties);
 			pipeline.addLast(relay.frameViolations());
 			pipeline.addLast(new WebSocketServerProtocolHandler(this.webSocket));

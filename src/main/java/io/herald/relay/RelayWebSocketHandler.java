@@ -2,13 +2,6 @@ package io.herald.relay;
 
 import java.util.concurrent.Executor;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.util.concurrent.Future;
-
 import io.herald.broker.BrokerConnector;
 
 import org.springframework.web.socket.BinaryMessage;
@@ -17,12 +10,12 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.BinaryWebSocketHandler;
 
 /**
- * The browser side of the relay: opens a broker connection for each WebSocket and passes binary
- * chunks through as they arrive; text messages are refused with 1003.
+ * The web server's relay endpoint: a {@link WebServerRelay} for each WebSocket, fed binary chunks
+ * as they arrive; text messages are refused with 1003.
  */
 class RelayWebSocketHandler extends BinaryWebSocketHandler {
 
-	private static final String CONNECTION = RelayConnection.class.getName();
+	private static final String RELAY = WebServerRelay.class.getName();
 
 	private final BrokerConnector connector;
 
@@ -42,35 +35,10 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
-		RelayConnection connection = new RelayConnection(session, this.properties.maxFrameSize().toBytes(),
-				this.closeExecutor);
-		session.getAttributes().put(CONNECTION, connection);
-		if (!this.registry.add(connection)) {
-			connection.goAway();
-			return;
-		}
-		connection.awaitUpstream();
-		int chunkSize = Math.toIntExact(this.properties.bufferSize().toBytes());
-		this.connector.connect(new ChannelInitializer<>() {
-
-			@Override
-			protected void initChannel(Channel channel) {
-				// One chunk per read, and the next read only once the browser took the last one.
-				channel.config().setAutoRead(false);
-				channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(chunkSize).maxMessagesPerRead(1));
-				channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-						new WriteBufferWaterMark(chunkSize * 2, chunkSize * 8));
-				channel.pipeline().addLast(new UpstreamHandler(connection));
-			}
-
-		}).addListener((Future<Channel> future) -> {
-			if (future.isSuccess()) {
-				connection.upstreamConnected(future.getNow());
-			}
-			else {
-				connection.upstreamFailed(future.cause());
-			}
-		});
+		WebServerRelay relay = new WebServerRelay(session, this.connector.ioThreads().next(), this.registry,
+				this.properties, this.closeExecutor);
+		session.getAttributes().put(RELAY, relay);
+		relay.opened(this.connector);
 	}
 
 	@Override
@@ -80,20 +48,19 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 
 	@Override
 	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
-		connection(session).fromBrowser(message.getPayload(), message.isLast());
+		relay(session).fromBrowser(message.getPayload(), message.isLast());
 	}
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-		RelayConnection connection = connection(session);
-		if (connection != null) {
-			connection.browserClosed(status);
-			this.registry.remove(connection);
+		WebServerRelay relay = relay(session);
+		if (relay != null) {
+			relay.browserClosed(status);
 		}
 	}
 
-	private static RelayConnection connection(WebSocketSession session) {
-		return (RelayConnection) session.getAttributes().get(CONNECTION);
+	private static WebServerRelay relay(WebSocketSession session) {
+		return (WebServerRelay) session.getAttributes().get(RELAY);
 	}
 
 }

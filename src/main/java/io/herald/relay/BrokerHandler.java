@@ -3,43 +3,44 @@ package io.herald.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker side of a relayed connection: hands each chunk read from the broker to its session
- * and reports writability and closure.
+ * The end of a broker channel's pipeline: hands each chunk read from the broker to its link and
+ * reports writability and closure.
  */
-final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+final class BrokerHandler extends ChannelInboundHandlerAdapter {
 
-	private static final Logger logger = LoggerFactory.getLogger(UpstreamHandler.class);
+	private static final Logger logger = LoggerFactory.getLogger(BrokerHandler.class);
 
-	private final UpstreamEvents session;
+	private final BrokerLink link;
 
-	private Throwable failure;
+	private @Nullable Throwable failure;
 
-	UpstreamHandler(UpstreamEvents session) {
-		this.session = session;
+	BrokerHandler(BrokerLink link) {
+		this.link = link;
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext context, Object message) {
-		this.session.fromBroker((ByteBuf) message);
+		this.link.fromBroker((ByteBuf) message);
 	}
 
 	@Override
 	public void channelReadComplete(ChannelHandlerContext context) {
-		this.session.brokerReadComplete();
+		this.link.brokerReadComplete();
 	}
 
 	@Override
 	public void channelWritabilityChanged(ChannelHandlerContext context) {
-		this.session.upstreamWritabilityChanged(context.channel().isWritable());
+		this.link.brokerWritabilityChanged(context.channel().isWritable());
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-		logger.debug("[{}] Broker connection failed: {}", this.session.id(), cause.toString());
+		logger.debug("[{}] Broker connection failed: {}", this.link.id(), cause.toString());
 		if (this.failure == null) {
 			this.failure = cause;
 		}
@@ -48,7 +49,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext context) {
-		this.session.upstreamClosed(this.failure);
+		this.link.brokerClosed(this.failure);
 	}
 
 }
