@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.herald.broker.BrokerConnector;
+import io.herald.mqtt.MqttFramer;
 
 /**
  * One browser's connection to the broker, whichever endpoint accepted the browser: where both

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 
 import io.netty.buffer.ByteBuf;
 
+import io.herald.mqtt.MqttFramer;
+
 /**
  * Checks what a browser sends, chunk by chunk as it arrives: no WebSocket message larger than
  * {@code herald.relay.max-frame-size}, and a byte stream that keeps to MQTT's framing.

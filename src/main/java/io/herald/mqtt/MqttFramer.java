@@ -1,4 +1,4 @@
-package io.herald.relay;
+package io.herald.mqtt;
 
 import java.nio.ByteBuffer;
 
@@ -14,15 +14,15 @@ import io.netty.buffer.ByteBuf;
  * on its hot path: bytes must pass through unchanged, and only packet types and sizes are needed
  * here.
  */
-final class MqttFramer {
+public final class MqttFramer {
 
 	/** The largest remaining length MQTT can encode (four bytes of seven bits). */
-	static final int MAX_REMAINING_LENGTH = 268_435_455;
+	public static final int MAX_REMAINING_LENGTH = 268_435_455;
 
 	/** MQTT control packet types this relay cares about (upper nibble of the first byte). */
-	static final int CONNECT = 1;
+	public static final int CONNECT = 1;
 
-	static final int DISCONNECT = 14;
+	public static final int DISCONNECT = 14;
 
 	private static final ByteAt<ByteBuffer> NIO = ByteBuffer::get;
 
@@ -38,7 +38,7 @@ final class MqttFramer {
 
 	private long bodyLeft;
 
-	MqttFramer(PacketListener listener) {
+	public MqttFramer(PacketListener listener) {
 		this.listener = listener;
 	}
 
@@ -47,7 +47,7 @@ final class MqttFramer {
 	 * completes in it. The chunk's position is left unchanged.
 	 * @throws MalformedPacketException if the stream is not MQTT
 	 */
-	void scan(ByteBuffer chunk) {
+	public void scan(ByteBuffer chunk) {
 		scan(chunk, NIO, chunk.position(), chunk.limit());
 	}
 
@@ -56,7 +56,7 @@ final class MqttFramer {
 	 * it. The buffer's indexes are left unchanged.
 	 * @throws MalformedPacketException if the stream is not MQTT
 	 */
-	void scan(ByteBuf chunk) {
+	public void scan(ByteBuf chunk) {
 		scan(chunk, NETTY, chunk.readerIndex(), chunk.writerIndex());
 	}
 
@@ -81,7 +81,7 @@ final class MqttFramer {
 	}
 
 	/** Whether the stream ends on a packet boundary. */
-	boolean atBoundary() {
+	public boolean atBoundary() {
 		return this.headerByte < 0 && this.bodyLeft == 0;
 	}
 
@@ -113,16 +113,16 @@ final class MqttFramer {
 
 	/** Receives the type and remaining length of each packet as its fixed header completes. */
 	@FunctionalInterface
-	interface PacketListener {
+	public interface PacketListener {
 
 		void onPacket(int type, int remainingLength);
 
 	}
 
 	/** The byte stream broke MQTT's fixed-header rules. */
-	static final class MalformedPacketException extends RuntimeException {
+	public static final class MalformedPacketException extends RuntimeException {
 
-		MalformedPacketException(String message) {
+		public MalformedPacketException(String message) {
 			super(message);
 		}
 

@@ -1,4 +1,4 @@
-package io.herald.relay;
+package io.herald.mqtt;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
