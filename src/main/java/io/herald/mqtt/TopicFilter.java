@@ -1,7 +1,9 @@
-package io.herald.feed;
+package io.herald.mqtt;
 
 import java.util.ArrayList;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * An MQTT topic filter, checked once and then matched against topic names with MQTT 3.1.1's
@@ -38,7 +40,7 @@ public final class TopicFilter {
 	 * Check {@code filter} against MQTT's rules for topic filters.
 	 * @throws InvalidTopicException naming the rule it breaks
 	 */
-	public static TopicFilter of(String filter) {
+	public static TopicFilter of(@Nullable String filter) {
 		checkString(filter);
 		String[] levels = split(filter);
 		for (int i = 0; i < levels.length; i++) {
@@ -57,7 +59,7 @@ public final class TopicFilter {
 	 * Check {@code topic} against MQTT's rules for the topic name of a PUBLISH.
 	 * @throws InvalidTopicException naming the rule it breaks
 	 */
-	public static void checkTopicName(String topic) {
+	public static void checkTopicName(@Nullable String topic) {
 		checkString(topic);
 		if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) {
 			throw new InvalidTopicException("must not contain the wildcards '+' or '#'");
@@ -91,7 +93,7 @@ public final class TopicFilter {
 	}
 
 	@Override
-	public boolean equals(Object other) {
+	public boolean equals(@Nullable Object other) {
 		return (other instanceof TopicFilter that) && this.filter.equals(that.filter);
 	}
 
@@ -105,7 +107,7 @@ public final class TopicFilter {
 		return this.filter;
 	}
 
-	private static void checkString(String value) {
+	private static void checkString(@Nullable String value) {
 		if (value == null || value.isEmpty()) {
 			throw new InvalidTopicException("must not be empty");
 		}

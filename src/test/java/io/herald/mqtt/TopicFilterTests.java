@@ -1,4 +1,4 @@
-package io.herald.feed;
+package io.herald.mqtt;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
