@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout how long to wait for a TCP connection to the broker
  * @param healthTimeout how long the health probe waits for the broker's CONNACK
  * @param ioThreads event loop threads shared by the relay listener and every broker connection
+ * @param username the user name Herald presents to the broker for every relayed browser (the
+ * browser's own credentials never reach it), or none
+ * @param password the password that goes with {@code username}
  * ({@code 0}: one per available core)
  */
 @Validated
@@ -34,5 +37,7 @@ public record BrokerProperties(
 		@DefaultValue({}) List<URI> failoverUrls,
 		@DefaultValue("5s") @NotNull Duration connectTimeout,
 		@DefaultValue("3s") @NotNull Duration healthTimeout,
-		@DefaultValue("0") @Min(0) int ioThreads) {
+		@DefaultValue("0") @Min(0) int ioThreads,
+		String username,
+		String password) {
 }

@@ -28,7 +28,7 @@ import io.herald.mqtt.MqttFramer;
  * other side takes it, and decides how the session ends. Runs on its event loop only, but for
  * {@link #goAway()} and {@link #awaitingBrowser()}.
  */
-final class BrokerLink implements RelayedBrowser {
+final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 
 	private static final Logger logger = LoggerFactory.getLogger(BrokerLink.class);
 
@@ -47,15 +47,28 @@ final class BrokerLink implements RelayedBrowser {
 	/** What the browser sent before the broker channel was up, in order. */
 	private final Queue<ByteBuf> early = new ArrayDeque<>();
 
+	private final @Nullable MqttGuard guard;
+
+	private @Nullable BrokerConnector connector;
+
 	private @Nullable Channel broker;
+
+	/** Whether the broker may be connected to: at once without a gate, after the CONNECT with one. */
+	private boolean admitted;
+
+	/** Whether the guard holds the browser's reads back while it decides. */
+	private boolean guardHolds;
 
 	/** Set once either side is closing: nothing more is relayed either way. */
 	private boolean closing;
 
 	private boolean disconnectSeen;
 
-	BrokerLink(BrowserSide browser, EventLoop eventLoop, RelayRegistry registry, RelayProperties properties) {
+	BrokerLink(BrowserSide browser, EventLoop eventLoop, RelayRegistry registry, RelayProperties properties,
+			@Nullable RelayGate gate, @Nullable String urlToken) {
 		this.browser = browser;
+		this.guard = (gate != null) ? gate.guard(this, urlToken) : null;
+		this.admitted = (gate == null);
 		this.eventLoop = eventLoop;
 		this.registry = registry;
 		this.chunkSize = Math.toIntExact(properties.bufferSize().toBytes());
@@ -63,7 +76,8 @@ final class BrokerLink implements RelayedBrowser {
 	}
 
 	/** The event loop this link, and its broker channel, run on. */
-	EventLoop eventLoop() {
+	@Override
+	public EventLoop eventLoop() {
 		return this.eventLoop;
 	}
 
@@ -82,15 +96,31 @@ final class BrokerLink implements RelayedBrowser {
 		this.eventLoop.execute(() -> closeBrowser(CloseCause.goingAway()));
 	}
 
-	/** The browser's WebSocket is open: connect to the broker on its behalf. */
+	/**
+	 * The browser's WebSocket is open: connect to the broker on its behalf, at once or once the
+	 * guard let its CONNECT in.
+	 */
 	void open(BrokerConnector connector) {
+		this.connector = connector;
 		if (!this.registry.add(this)) {
 			closeBrowser(CloseCause.goingAway());
 			return;
 		}
+		if (this.admitted) {
+			connect();
+		}
+	}
+
+	@Override
+	public void admitted() {
+		this.admitted = true;
+		connect();
+	}
+
+	private void connect() {
 		// Nothing more from the browser until its bytes have somewhere to go.
-		this.browser.readBrowser(false);
-		connector.connect(new ChannelInitializer<>() {
+		updateReading();
+		this.connector.connect(new ChannelInitializer<>() {
 
 			@Override
 			protected void initChannel(Channel channel) {
@@ -134,7 +164,24 @@ final class BrokerLink implements RelayedBrowser {
 		}
 		channel.flush();
 		channel.config().setAutoRead(this.browser.isWritable());
-		this.browser.readBrowser(channel.isWritable());
+		updateReading();
+	}
+
+	/** Read from the browser only while its bytes have somewhere to go and the guard does not hold them. */
+	private void updateReading() {
+		if (this.closing) {
+			// Reading goes on as it is: the browser's answer to a close frame must get through.
+			return;
+		}
+		Channel channel = this.broker;
+		boolean brokerTakes = !this.admitted || (channel != null && channel.isWritable());
+		this.browser.readBrowser(!this.guardHolds && brokerTakes);
+	}
+
+	@Override
+	public void readBrowser(boolean read) {
+		this.guardHolds = !read;
+		updateReading();
 	}
 
 	/** A chunk of a binary WebSocket message from the browser; ownership passes to the link. */
@@ -158,12 +205,26 @@ final class BrokerLink implements RelayedBrowser {
 			fail(CloseCause.malformedFromBrowser(ex.getMessage()));
 			return;
 		}
+		if (this.guard != null) {
+			this.guard.fromBrowser(chunk);
+		}
+		else {
+			toBroker(chunk);
+		}
+	}
+
+	@Override
+	public void toBroker(ByteBuf bytes) {
 		Channel channel = this.broker;
-		if (channel == null) {
-			this.early.add(chunk);
+		if (this.closing) {
+			bytes.release();
 			return;
 		}
-		channel.write(chunk, channel.voidPromise());
+		if (channel == null) {
+			this.early.add(bytes);
+			return;
+		}
+		channel.write(bytes, channel.voidPromise());
 		if (!channel.isWritable()) {
 			this.browser.readBrowser(false);
 		}
@@ -202,6 +263,9 @@ final class BrokerLink implements RelayedBrowser {
 	/** The browser's WebSocket closed, for whatever reason: flush and close the broker side. */
 	void browserClosed() {
 		this.closing = true;
+		if (this.guard != null) {
+			this.guard.close();
+		}
 		ByteBuf chunk;
 		while ((chunk = this.early.poll()) != null) {
 			chunk.release();
@@ -219,18 +283,43 @@ final class BrokerLink implements RelayedBrowser {
 			return;
 		}
 		try {
+			if (this.guard != null) {
+				this.guard.fromBroker(chunk);
+				return;
+			}
 			this.brokerPackets.scan(chunk);
 		}
 		catch (MqttFramer.MalformedPacketException ex) {
-			chunk.release();
+			if (this.guard == null) {
+				chunk.release();
+			}
 			logger.warn("[{}] Malformed MQTT from broker: {}", id(), ex.getMessage());
 			fail(CloseCause.malformedFromBroker(ex.getMessage()));
 			return;
 		}
-		this.browser.send(chunk);
+		toBrowser(chunk);
+	}
+
+	@Override
+	public void toBrowser(ByteBuf packet) {
+		if (this.closing) {
+			packet.release();
+			return;
+		}
+		this.browser.send(packet);
 		if (!this.browser.isWritable() && this.broker != null) {
 			this.broker.config().setAutoRead(false);
 		}
+	}
+
+	@Override
+	public void brokerDisconnect() {
+		this.disconnectSeen = true;
+	}
+
+	@Override
+	public void refuse(CloseCause cause) {
+		fail(cause);
 	}
 
 	void brokerReadComplete() {
@@ -238,13 +327,14 @@ final class BrokerLink implements RelayedBrowser {
 	}
 
 	void brokerWritabilityChanged(boolean writable) {
-		if (!this.closing) {
-			this.browser.readBrowser(writable);
-		}
+		updateReading();
 	}
 
 	/** The broker channel closed, after a {@code failure} or not ({@code null}). */
 	void brokerClosed(@Nullable Throwable failure) {
+		if (this.guard != null) {
+			this.guard.close();
+		}
 		if (failure != null) {
 			closeBrowser(CloseCause.brokerFailed(failure));
 		}
@@ -265,6 +355,9 @@ final class BrokerLink implements RelayedBrowser {
 	/** The browser or the broker broke the protocol, or the browser failed: close both sides now. */
 	void fail(CloseCause cause) {
 		closeBrowser(cause);
+		if (this.guard != null) {
+			this.guard.close();
+		}
 		if (this.broker != null) {
 			this.broker.close();
 		}

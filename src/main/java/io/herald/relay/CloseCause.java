@@ -58,6 +58,10 @@ record CloseCause(int code, @Nullable String reason) {
 		return new CloseCause(PROTOCOL_ERROR, "Malformed MQTT: " + problem);
 	}
 
+	static CloseCause protocolError(String reason) {
+		return new CloseCause(PROTOCOL_ERROR, reason);
+	}
+
 	static CloseCause tooLarge(String detail) {
 		return new CloseCause(MESSAGE_TOO_BIG, detail);
 	}

@@ -32,16 +32,20 @@ final class ListenerRelay extends ChannelInboundHandlerAdapter implements Browse
 
 	private final RelayProperties properties;
 
+	private final @Nullable RelayGate gate;
+
 	private @Nullable Channel browser;
 
 	private @Nullable BrokerLink link;
 
 	private @Nullable BrowserClosing closingHandshake;
 
-	ListenerRelay(BrokerConnector connector, RelayRegistry registry, RelayProperties properties) {
+	ListenerRelay(BrokerConnector connector, RelayRegistry registry, RelayProperties properties,
+			@Nullable RelayGate gate) {
 		this.connector = connector;
 		this.registry = registry;
 		this.properties = properties;
+		this.gate = gate;
 	}
 
 	@Override
@@ -52,12 +56,13 @@ final class ListenerRelay extends ChannelInboundHandlerAdapter implements Browse
 
 	@Override
 	public void userEventTriggered(ChannelHandlerContext context, Object event) {
-		if (event instanceof HandshakeComplete) {
+		if (event instanceof HandshakeComplete handshake) {
 			context.pipeline().remove(HandshakeGuard.class);
 			Channel channel = context.channel();
 			this.browser = channel;
 			this.closingHandshake = new BrowserClosing(channel, this.properties.sendTimeout().toNanos());
-			this.link = new BrokerLink(this, channel.eventLoop(), this.registry, this.properties);
+			this.link = new BrokerLink(this, channel.eventLoop(), this.registry, this.properties, this.gate,
+					RelayGate.urlToken(handshake.requestUri()));
 			this.link.open(this.connector);
 		}
 		context.fireUserEventTriggered(event);

@@ -92,17 +92,19 @@ class RelayConfiguration implements WebSocketConfigurer {
 
 	@Bean
 	static RelayWebSocketHandler relayWebSocketHandler(BrokerConnector connector, RelayProperties properties,
-			RelayRegistry relayRegistry, ExecutorService relayCloseExecutor) {
-		return new RelayWebSocketHandler(connector, properties, relayRegistry, relayCloseExecutor);
+			RelayRegistry relayRegistry, ObjectProvider<RelayGate> gate, ExecutorService relayCloseExecutor) {
+		return new RelayWebSocketHandler(connector, properties, relayRegistry, gate.getIfAvailable(),
+				relayCloseExecutor);
 	}
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "herald.relay.listener.enabled", matchIfMissing = true)
 	static RelayListener relayListener(BrokerConnector connector, RelayRegistry relayRegistry,
-			RelayProperties properties, ServerProperties server, ObjectProvider<SslBundles> sslBundles) {
+			RelayProperties properties, ObjectProvider<RelayGate> gate, ServerProperties server,
+			ObjectProvider<SslBundles> sslBundles) {
 		Ssl ssl = server.getSsl();
 		SslBundles bundles = sslBundles.getIfAvailable();
-		RelayListener listener = new RelayListener(connector, relayRegistry, properties,
+		RelayListener listener = new RelayListener(connector, relayRegistry, properties, gate.getIfAvailable(),
 				RelayTls.serverContext(ssl, bundles));
 		if (Ssl.isEnabled(ssl) && StringUtils.hasText(ssl.getBundle()) && bundles != null) {
 			// A bundle with reload-on-update: renewed certificates reach the listener as they do the web server.

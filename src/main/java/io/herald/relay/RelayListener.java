@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,8 @@ public class RelayListener implements SmartLifecycle {
 
 	private final RelayProperties properties;
 
+	private final @Nullable RelayGate gate;
+
 	private volatile SslContext sslContext;
 
 	private final AtomicInteger open = new AtomicInteger();
@@ -51,7 +54,8 @@ public class RelayListener implements SmartLifecycle {
 	private volatile Channel server;
 
 	RelayListener(BrokerConnector connector, RelayRegistry registry, RelayProperties properties,
-			SslContext sslContext) {
+			@Nullable RelayGate gate, SslContext sslContext) {
+		this.gate = gate;
 		this.connector = connector;
 		this.registry = registry;
 		this.properties = properties;
@@ -161,7 +165,7 @@ public class RelayListener implements SmartLifecycle {
 			pipeline.addLast(new HandshakeGuard(RelayListener.this.properties.path(), this.origins,
 					RelayListener.this.properties.listener().handshakeTimeout(), full ? maxConnections : 0));
 			ListenerRelay relay = new ListenerRelay(RelayListener.this.connector, RelayListener.this.registry,
-					RelayListener.this.properties);
+					RelayListener.this.properties, RelayListener.this.gate);
 			pipeline.addLast(relay.frameViolations());
 			pipeline.addLast(new WebSocketServerProtocolHandler(this.webSocket));
 			pipeline.addLast(relay);

@@ -27,6 +27,12 @@ import org.springframework.validation.annotation.Validated;
  * disconnected ({@code 0} waits forever)
  * @param allowedOrigins origins allowed to open the WebSocket ({@code *} for any)
  * @param listener Herald's own WebSocket listener for browsers, beside the web server
+ * @param connectTimeout how long a browser has to send its MQTT CONNECT after the handshake
+ * @param maxSubscriptions the most topic filters one connection may hold; more get a failure in
+ * their SUBACK slot
+ * @param maxPublishRate the messages per second one connection may publish on average; over it,
+ * the connection is closed with 1008
+ * @param publishBurst the messages one connection may publish at once within that rate
  */
 @Validated
 @ConfigurationProperties("herald.relay")
@@ -37,7 +43,11 @@ public record RelayProperties(
 		@DefaultValue("4KB") @NotNull DataSize socketBufferSize,
 		@DefaultValue("60s") @NotNull Duration sendTimeout,
 		@DefaultValue("*") String[] allowedOrigins,
-		@DefaultValue @Valid Listener listener) {
+		@DefaultValue @Valid Listener listener,
+		@DefaultValue("10s") @NotNull Duration connectTimeout,
+		@DefaultValue("100") @Min(1) int maxSubscriptions,
+		@DefaultValue("100") @Min(1) int maxPublishRate,
+		@DefaultValue("200") @Min(1) int publishBurst) {
 
 	public RelayProperties {
 		if (bufferSize != null && bufferSize.toBytes() < 512) {

@@ -2,6 +2,8 @@ package io.herald.relay;
 
 import java.util.concurrent.Executor;
 
+import org.jspecify.annotations.Nullable;
+
 import io.herald.broker.BrokerConnector;
 
 import org.springframework.web.socket.BinaryMessage;
@@ -25,8 +27,11 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 
 	private final Executor closeExecutor;
 
+	private final @Nullable RelayGate gate;
+
 	RelayWebSocketHandler(BrokerConnector connector, RelayProperties properties, RelayRegistry registry,
-			Executor closeExecutor) {
+			@Nullable RelayGate gate, Executor closeExecutor) {
+		this.gate = gate;
 		this.connector = connector;
 		this.properties = properties;
 		this.registry = registry;
@@ -36,7 +41,7 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
 		WebServerRelay relay = new WebServerRelay(session, this.connector.ioThreads().next(), this.registry,
-				this.properties, this.closeExecutor);
+				this.properties, this.gate, this.closeExecutor);
 		session.getAttributes().put(RELAY, relay);
 		relay.opened(this.connector);
 	}

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import org.apache.tomcat.websocket.WsSession;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +45,12 @@ final class WebServerRelay implements BrowserSide, BrowserBound.Listener {
 	private boolean reading = true;
 
 	WebServerRelay(WebSocketSession browser, EventLoop eventLoop, RelayRegistry registry, RelayProperties properties,
-			Executor closeExecutor) {
+			@Nullable RelayGate gate, Executor closeExecutor) {
 		this.browser = browser;
 		this.session = (WsSession) ((StandardWebSocketSession) browser).getNativeSession();
 		this.closeExecutor = closeExecutor;
-		this.link = new BrokerLink(this, eventLoop, registry, properties);
+		this.link = new BrokerLink(this, eventLoop, registry, properties, gate,
+				RelayGate.urlToken((browser.getUri() != null) ? browser.getUri().toString() : null));
 		this.browserBound = new BrowserBound(this.session.getAsyncRemote(), eventLoop, this);
 	}
 

@@ -1,0 +1,195 @@
+package io.herald.relay;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscribePayload;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+
+import io.herald.mqtt.InvalidTopicException;
+import io.herald.mqtt.MqttCodec;
+import io.herald.mqtt.MqttFramer;
+import io.herald.mqtt.PacketStream;
+import io.herald.mqtt.PacketStream.Handling;
+import io.herald.mqtt.TopicFilter;
+import io.herald.security.TopicRights;
+
+/**
+ * One browser's subscriptions as Herald lets them through: each SUBSCRIBE's filters checked
+ * against its rights and its limit, denied ones answered with a failure in their own SUBACK slot
+ * while the others still go to the broker, whose SUBACK is widened back to the browser's filters.
+ * Only those SUBACKs are read on the way back; every other byte from the broker passes as it came.
+ */
+final class Subscriptions implements PacketStream.Handler {
+
+	private static final int SUBACK = 9;
+
+	/** A slot the broker's SUBACK fills. */
+	private static final int BROKER = -1;
+
+	private final MqttGuard.Output out;
+
+	private final int max;
+
+	private final Set<String> active = new HashSet<>();
+
+	/** For each rewritten SUBSCRIBE's packet id, the browser's SUBACK codes, {@link #BROKER} where the broker answers. */
+	private final Map<Integer, int[]> widen = new HashMap<>();
+
+	private final PacketStream brokerPackets;
+
+	private MqttVersion version = MqttVersion.MQTT_3_1_1;
+
+	Subscriptions(MqttGuard.Output out, int max) {
+		this.out = out;
+		this.max = max;
+		this.brokerPackets = new PacketStream(this, 65_536, ByteBufAllocator.DEFAULT);
+	}
+
+	/**
+	 * Let a SUBSCRIBE through, whole or in part, or answer it.
+	 * @throws RefusedException if the browser cannot be told of a denial (MQTT 3.1)
+	 */
+	void subscribe(ByteBuf original, MqttMessage decoded, TopicRights rights, MqttVersion version) {
+		MqttSubscribeMessage message = (MqttSubscribeMessage) decoded;
+		List<MqttTopicSubscription> requested = message.payload().topicSubscriptions();
+		if (requested.isEmpty()) {
+			original.release();
+			throw new MqttFramer.MalformedPacketException("SUBSCRIBE without a topic filter");
+		}
+		int[] codes = new int[requested.size()];
+		List<MqttTopicSubscription> allowed = new ArrayList<>(requested.size());
+		Set<String> adding = new HashSet<>();
+		for (int i = 0; i < codes.length; i++) {
+			String filter = checked(requested.get(i).topicFilter(), original);
+			if (!rights.maySubscribe(filter)) {
+				codes[i] = (version == MqttVersion.MQTT_5) ? MqttReplies.NOT_AUTHORIZED : MqttReplies.FAILURE;
+			}
+			else if (!this.active.contains(filter) && !adding.contains(filter)
+					&& this.active.size() + adding.size() >= this.max) {
+				codes[i] = (version == MqttVersion.MQTT_5) ? MqttReplies.QUOTA_EXCEEDED : MqttReplies.FAILURE;
+			}
+			else {
+				codes[i] = BROKER;
+				adding.add(filter);
+				allowed.add(requested.get(i));
+			}
+		}
+		if (allowed.size() < codes.length && version == MqttVersion.MQTT_3_1) {
+			original.release();
+			throw new RefusedException("Not authorized to subscribe (MQTT 3.1 has no SUBACK failure code)");
+		}
+		this.active.addAll(adding);
+		int packetId = message.idAndPropertiesVariableHeader().messageId();
+		if (allowed.size() == codes.length) {
+			this.out.toBroker(original);
+			return;
+		}
+		original.release();
+		if (allowed.isEmpty()) {
+			this.out.toBrowser(MqttReplies.subAck(version, packetId,
+					message.idAndPropertiesVariableHeader().properties(), codes));
+			return;
+		}
+		this.version = version;
+		this.widen.put(packetId, codes);
+		MqttSubscribeMessage rewritten = new MqttSubscribeMessage(message.fixedHeader(),
+				message.idAndPropertiesVariableHeader(), new MqttSubscribePayload(allowed));
+		this.out.toBroker(MqttCodec.encode(rewritten, version));
+	}
+
+	/** Let an UNSUBSCRIBE through as it came, forgetting its filters. */
+	void unsubscribe(ByteBuf original, MqttMessage decoded) {
+		for (String filter : ((MqttUnsubscribeMessage) decoded).payload().topics()) {
+			this.active.remove(checked(filter, original));
+		}
+		this.out.toBroker(original);
+	}
+
+	private static String checked(String filter, ByteBuf original) {
+		try {
+			TopicFilter.of(filter);
+		}
+		catch (InvalidTopicException ex) {
+			original.release();
+			throw new MqttFramer.MalformedPacketException("topic filter " + ex.getMessage());
+		}
+		if (filter.indexOf('\uFFFD') >= 0) {
+			original.release();
+			throw new MqttFramer.MalformedPacketException("topic filter is not valid UTF-8");
+		}
+		return filter;
+	}
+
+	/** Bytes from the broker, on their way to the browser; ownership passes. */
+	void fromBroker(ByteBuf chunk, MqttVersion version) {
+		this.brokerPackets.feed(chunk);
+	}
+
+	void discard() {
+		this.brokerPackets.discard();
+	}
+
+	@Override
+	public Handling begin(int type, int flags) {
+		if (type == MqttFramer.DISCONNECT) {
+			this.out.brokerDisconnect();
+		}
+		return (type == SUBACK && !this.widen.isEmpty()) ? Handling.HOLD : Handling.PASS;
+	}
+
+	@Override
+	public Handling decide(ByteBuf packet, int type, int flags, int remainingLength) {
+		int packetId = packet.getUnsignedShort(packet.writerIndex() - remainingLength);
+		int[] codes = this.widen.remove(packetId);
+		if (codes == null) {
+			this.out.toBrowser(packet);
+			return Handling.SKIP;
+		}
+		MqttMessage message = MqttCodec.decode(packet, this.version);
+		if (message.decoderResult().isFailure()) {
+			throw new MqttFramer.MalformedPacketException("SUBACK: " + message.decoderResult().cause().getMessage());
+		}
+		MqttSubAckMessage subAck = (MqttSubAckMessage) message;
+		List<Integer> fromBroker = subAck.payload().reasonCodes();
+		int next = 0;
+		for (int i = 0; i < codes.length; i++) {
+			if (codes[i] == BROKER) {
+				codes[i] = (next < fromBroker.size()) ? fromBroker.get(next++) : MqttReplies.FAILURE;
+			}
+		}
+		this.out.toBrowser(MqttReplies.subAck(this.version, packetId, subAck.idAndPropertiesVariableHeader().properties(),
+				codes));
+		return Handling.SKIP;
+	}
+
+	@Override
+	public void pass(ByteBuf bytes) {
+		this.out.toBrowser(bytes);
+	}
+
+	/** The session cannot go on within the rules. */
+	static final class RefusedException extends RuntimeException {
+
+		RefusedException(String message) {
+			super(message);
+		}
+
+	}
+
+}

@@ -1,0 +1,369 @@
+package io.herald.relay;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.herald.mqtt.MqttCodec;
+import io.herald.security.TopicRights;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The gate packet by packet, without a network: what the broker and the browser each get.
+ */
+class MqttGuardTests {
+
+	private static final String GOOD = "good-token";
+
+	private final EmbeddedChannel loop = new EmbeddedChannel();
+
+	private final Recorder out = new Recorder(this.loop.eventLoop());
+
+	private final TopicRights rights = TopicRights.of(List.of("/news/#"), List.of("/news/europe/#"));
+
+	private final RelayAccess access = (token, clientId) -> GOOD.equals(token)
+			? CompletableFuture.completedFuture(new RelayAccess.Admission("alice", this.rights,
+					Instant.now().plusSeconds(3600)))
+			: CompletableFuture.failedFuture(new IllegalArgumentException("Bad token"));
+
+	private final MqttGuard guard = new MqttGuard(this.out, this.access,
+			new GuardSettings(64 * 1024, Duration.ofSeconds(10), 3, 100, 200, null, null), null);
+
+	@AfterEach
+	void release() {
+		this.guard.close();
+		this.out.release();
+		this.loop.finishAndReleaseAll();
+	}
+
+	@Test
+	void admittedConnectReachesBrokerWithBoundClientIdAndNoToken() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
+		assertThat(this.out.admitted).isTrue();
+		MqttConnectMessage connect = (MqttConnectMessage) decode(this.out.toBroker.get(0), MqttVersion.MQTT_3_1_1);
+		assertThat(connect.payload().clientIdentifier()).isEqualTo("alice|browser-1");
+		assertThat(connect.variableHeader().hasPassword()).isFalse();
+		assertThat(connect.variableHeader().hasUserName()).isFalse();
+		assertThat(this.out.refused).isNull();
+	}
+
+	@Test
+	void badTokenGetsNotAuthorizedAndTheBrokerIsNeverContacted() {
+		connect(MqttVersion.MQTT_3_1_1, "forged", "browser-1");
+		assertThat(this.out.admitted).isFalse();
+		assertThat(this.out.toBroker).isEmpty();
+		MqttConnAckMessage connAck = (MqttConnAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_3_1_1);
+		assertThat(connAck.variableHeader().connectReturnCode())
+			.isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+		assertThat(this.out.refused.code()).isEqualTo(CloseCause.POLICY_VIOLATION);
+	}
+
+	@Test
+	void badTokenOnMqtt5GetsReason0x87() {
+		connect(MqttVersion.MQTT_5, "forged", "browser-1");
+		MqttConnAckMessage connAck = (MqttConnAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
+		assertThat(connAck.variableHeader().connectReturnCode().byteValue()).isEqualTo((byte) 0x87);
+	}
+
+	@Test
+	void subscribeBeforeConnectClosesWithProtocolError() {
+		browser(subscribe(MqttVersion.MQTT_3_1_1, 1, "/news/#"), MqttVersion.MQTT_3_1_1);
+		assertThat(this.out.refused.code()).isEqualTo(CloseCause.PROTOCOL_ERROR);
+		assertThat(this.out.toBroker).isEmpty();
+	}
+
+	@Test
+	void secondConnectClosesWithProtocolError() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
+		browser(connectPacket(MqttVersion.MQTT_3_1_1, GOOD, "browser-1", null), MqttVersion.MQTT_3_1_1);
+		assertThat(this.out.refused.code()).isEqualTo(CloseCause.PROTOCOL_ERROR);
+	}
+
+	@Test
+	void deniedFilterGetsFailureInSubackWhileAllowedOnesReachTheBroker() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
+		browser(subscribe(MqttVersion.MQTT_3_1_1, 7, "/news/+/sport", "/secret/#", "/news/europe/sport"),
+				MqttVersion.MQTT_3_1_1);
+		MqttSubscribeMessage toBroker = (MqttSubscribeMessage) decode(this.out.toBroker.get(1), MqttVersion.MQTT_3_1_1);
+		assertThat(toBroker.idAndPropertiesVariableHeader().messageId()).isEqualTo(7);
+		assertThat(toBroker.payload().topicSubscriptions()).extracting("topicFilter")
+			.containsExactly("/news/+/sport", "/news/europe/sport");
+		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_3_1_1, 7, 1, 0));
+		MqttSubAckMessage subAck = (MqttSubAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_3_1_1);
+		assertThat(subAck.payload().reasonCodes()).containsExactly(1, 0x80, 0);
+	}
+
+	@Test
+	void allDeniedIsAnsweredByHeraldOnMqtt5With0x87() {
+		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		browser(subscribe(MqttVersion.MQTT_5, 9, "/secret/#", "#"), MqttVersion.MQTT_5);
+		assertThat(this.out.toBroker).hasSize(1);
+		MqttSubAckMessage subAck = (MqttSubAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
+		assertThat(subAck.payload().reasonCodes()).containsExactly(0x87, 0x87);
+	}
+
+	@Test
+	void filtersBeyondTheLimitGetFailure() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
+		browser(subscribe(MqttVersion.MQTT_3_1_1, 2, "/news/a", "/news/b", "/news/c", "/news/d"),
+				MqttVersion.MQTT_3_1_1);
+		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_3_1_1, 2, 0, 0, 0));
+		MqttSubAckMessage subAck = (MqttSubAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_3_1_1);
+		assertThat(subAck.payload().reasonCodes()).containsExactly(0, 0, 0, 0x80);
+	}
+
+	@Test
+	void allowedPublishPassesByteForByte() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
+		ByteBuf publish = publish(MqttVersion.MQTT_3_1_1, "/news/europe/sport", 1, 5, null, "goal");
+		byte[] sent = ByteBufUtil.getBytes(publish);
+		browser(publish, MqttVersion.MQTT_3_1_1);
+		assertThat(concat(this.out.toBroker.subList(1, this.out.toBroker.size()))).isEqualTo(sent);
+	}
+
+	@Test
+	void deniedPublishOnMqtt311Disconnects() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
+		browser(publish(MqttVersion.MQTT_3_1_1, "/news/asia/sport", 0, 0, null, "x"), MqttVersion.MQTT_3_1_1);
+		assertThat(this.out.refused.code()).isEqualTo(CloseCause.POLICY_VIOLATION);
+		assertThat(this.out.toBroker).hasSize(1);
+	}
+
+	@Test
+	void deniedPublishOnMqtt5GetsPubackWith0x87AndTheSessionGoesOn() {
+		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 1, 3, null, "x"), MqttVersion.MQTT_5);
+		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 0, 0, null, "dropped"), MqttVersion.MQTT_5);
+		MqttMessage puback = decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
+		assertThat(puback.fixedHeader().messageType()).isEqualTo(MqttMessageType.PUBACK);
+		assertThat(((MqttPubReplyMessageVariableHeader) puback.variableHeader()).reasonCode()).isEqualTo((byte) 0x87);
+		assertThat(this.out.toBrowser).hasSize(1);
+		assertThat(this.out.toBroker).hasSize(1);
+		assertThat(this.out.refused).isNull();
+	}
+
+	@Test
+	void publishByTopicAliasIsJudgedOnTheAliasedTopic() {
+		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		browser(publish(MqttVersion.MQTT_5, "/news/europe/sport", 0, 0, 1, "set"), MqttVersion.MQTT_5);
+		browser(publish(MqttVersion.MQTT_5, "", 0, 0, 1, "by alias"), MqttVersion.MQTT_5);
+		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 1, 4, 2, "denied"), MqttVersion.MQTT_5);
+		browser(publish(MqttVersion.MQTT_5, "", 1, 5, 2, "denied by alias"), MqttVersion.MQTT_5);
+		assertThat(brokerPackets(MqttVersion.MQTT_5)).extracting((message) -> message.fixedHeader().messageType())
+			.containsExactly(MqttMessageType.CONNECT, MqttMessageType.PUBLISH, MqttMessageType.PUBLISH);
+		assertThat(this.out.toBrowser).hasSize(2);
+	}
+
+	@Test
+	void deniedLargePublishIsSkippedChunkByChunk() {
+		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		ByteBuf publish = publish(MqttVersion.MQTT_5, "/news/asia/sport", 0, 0, null, "x".repeat(1024 * 1024));
+		while (publish.isReadable()) {
+			this.guard.fromBrowser(publish.readRetainedSlice(Math.min(8192, publish.readableBytes())));
+		}
+		publish.release();
+		browser(publish(MqttVersion.MQTT_5, "/news/europe/sport", 0, 0, null, "next"), MqttVersion.MQTT_5);
+		List<MqttMessage> packets = brokerPackets(MqttVersion.MQTT_5);
+		assertThat(packets).hasSize(2);
+		assertThat(((io.netty.handler.codec.mqtt.MqttPublishMessage) packets.get(1)).variableHeader().topicName())
+			.isEqualTo("/news/europe/sport");
+		assertThat(this.out.refused).isNull();
+	}
+
+	@Test
+	void willOutsideThePublishRightsIsRefused() {
+		browser(connectPacket(MqttVersion.MQTT_3_1_1, GOOD, "browser-1", "/secret/will"), MqttVersion.MQTT_3_1_1);
+		this.loop.runPendingTasks();
+		assertThat(this.out.admitted).isFalse();
+		assertThat(this.out.refused.code()).isEqualTo(CloseCause.POLICY_VIOLATION);
+	}
+
+	@Test
+	void noConnectInTimeCloses() {
+		this.loop.advanceTimeBy(11, TimeUnit.SECONDS);
+		this.loop.runScheduledPendingTasks();
+		assertThat(this.out.refused.reason()).contains("herald.relay.connect-timeout");
+	}
+
+	@Test
+	void publishingFasterThanTheRateCloses() {
+		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		for (int i = 0; i < 5000 && this.out.refused == null; i++) {
+			browser(publish(MqttVersion.MQTT_5, "/news/europe/sport", 0, 0, null, "x"), MqttVersion.MQTT_5);
+		}
+		assertThat(this.out.refused.code()).isEqualTo(CloseCause.POLICY_VIOLATION);
+		MqttMessage disconnect = decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
+		assertThat(disconnect.fixedHeader().messageType()).isEqualTo(MqttMessageType.DISCONNECT);
+	}
+
+	private void connect(MqttVersion version, String token, String clientId) {
+		browser(connectPacket(version, token, clientId, null), version);
+		this.loop.runPendingTasks();
+	}
+
+	private void browser(ByteBuf packet, MqttVersion version) {
+		this.guard.fromBrowser(packet);
+	}
+
+	private static ByteBuf connectPacket(MqttVersion version, String token, String clientId, @Nullable String will) {
+		MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect()
+			.protocolVersion(version)
+			.clientId(clientId)
+			.cleanSession(true)
+			.keepAlive(30)
+			.hasUser(true)
+			.username("token")
+			.hasPassword(true)
+			.password(token.getBytes(StandardCharsets.UTF_8));
+		if (will != null) {
+			connect.willFlag(true).willTopic(will).willMessage("bye".getBytes(StandardCharsets.UTF_8));
+		}
+		return MqttCodec.encode(connect.build(), version);
+	}
+
+	private static ByteBuf subscribe(MqttVersion version, int packetId, String... filters) {
+		MqttMessageBuilders.SubscribeBuilder subscribe = MqttMessageBuilders.subscribe().messageId(packetId);
+		for (String filter : filters) {
+			subscribe.addSubscription(MqttQoS.AT_LEAST_ONCE, filter);
+		}
+		return MqttCodec.encode(subscribe.build(), version);
+	}
+
+	private static ByteBuf subAckPacket(MqttVersion version, int packetId, int... codes) {
+		return MqttReplies.subAck(version, packetId, MqttProperties.NO_PROPERTIES, codes);
+	}
+
+	private static ByteBuf publish(MqttVersion version, String topic, int qos, int packetId, @Nullable Integer alias,
+			String payload) {
+		MqttProperties properties = new MqttProperties();
+		if (alias != null) {
+			properties.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value(), alias));
+		}
+		MqttMessage publish = MqttMessageBuilders.publish()
+			.topicName(topic)
+			.qos(MqttQoS.valueOf(qos))
+			.messageId(packetId)
+			.properties(properties)
+			.payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8))
+			.build();
+		return MqttCodec.encode(publish, version);
+	}
+
+	private static MqttMessage decode(ByteBuf packet, MqttVersion version) {
+		MqttMessage message = MqttCodec.decode(packet.retainedDuplicate(), version);
+		assertThat(message.decoderResult().isSuccess()).as("decoded %s", message).isTrue();
+		return message;
+	}
+
+	/** Every packet the broker got, decoded. */
+	private List<MqttMessage> brokerPackets(MqttVersion version) {
+		EmbeddedChannel decoder = new EmbeddedChannel(new io.netty.handler.codec.mqtt.MqttDecoder(4 * 1024 * 1024));
+		decoder.writeInbound(Unpooled.wrappedBuffer(concat(this.out.toBroker)));
+		List<MqttMessage> packets = new ArrayList<>();
+		MqttMessage message;
+		while ((message = decoder.readInbound()) != null) {
+			assertThat(message.decoderResult().isSuccess()).as("decoded %s", message).isTrue();
+			packets.add(message);
+			io.netty.util.ReferenceCountUtil.release(message);
+		}
+		decoder.finishAndReleaseAll();
+		return packets;
+	}
+
+	private static byte[] concat(List<ByteBuf> buffers) {
+		ByteBuf all = Unpooled.buffer();
+		buffers.forEach((buffer) -> all.writeBytes(buffer.duplicate()));
+		return ByteBufUtil.getBytes(all);
+	}
+
+	/** What the guard sent where. */
+	private static final class Recorder implements MqttGuard.Output {
+
+		private final EventLoop eventLoop;
+
+		final List<ByteBuf> toBroker = new ArrayList<>();
+
+		final List<ByteBuf> toBrowser = new ArrayList<>();
+
+		boolean admitted;
+
+		@Nullable CloseCause refused;
+
+		Recorder(EventLoop eventLoop) {
+			this.eventLoop = eventLoop;
+		}
+
+		@Override
+		public String id() {
+			return "test";
+		}
+
+		@Override
+		public EventLoop eventLoop() {
+			return this.eventLoop;
+		}
+
+		@Override
+		public void toBroker(ByteBuf bytes) {
+			this.toBroker.add(bytes);
+		}
+
+		@Override
+		public void toBrowser(ByteBuf packet) {
+			this.toBrowser.add(packet);
+		}
+
+		@Override
+		public void admitted() {
+			this.admitted = true;
+		}
+
+		@Override
+		public void readBrowser(boolean read) {
+		}
+
+		@Override
+		public void brokerDisconnect() {
+		}
+
+		@Override
+		public void refuse(CloseCause cause) {
+			if (this.refused == null) {
+				this.refused = cause;
+			}
+		}
+
+		void release() {
+			this.toBroker.forEach(ByteBuf::release);
+			this.toBrowser.forEach(ByteBuf::release);
+		}
+
+	}
+
+}
