@@ -25,7 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.web.cors.CorsConfiguration;
 
 /**
  * Lets through only WebSocket handshakes the relay can serve (its path, an MQTT subprotocol, an
@@ -39,7 +38,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
 	private final String path;
 
-	private final CorsConfiguration origins;
+	private final OriginPolicy origins;
 
 	private final Duration timeout;
 
@@ -48,7 +47,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
 	private ScheduledFuture<?> deadline;
 
-	HandshakeGuard(String path, CorsConfiguration origins, Duration timeout, int fullAt) {
+	HandshakeGuard(String path, OriginPolicy origins, Duration timeout, int fullAt) {
 		this.path = path;
 		this.origins = origins;
 		this.timeout = timeout;
@@ -70,13 +69,6 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 		if (this.deadline != null) {
 			this.deadline.cancel(false);
 		}
-	}
-
-	/** Origins as the web server's endpoint checks them: patterns, {@code *} for any. */
-	static CorsConfiguration origins(String[] allowedOriginPatterns) {
-		CorsConfiguration origins = new CorsConfiguration();
-		origins.setAllowedOriginPatterns(List.of(allowedOriginPatterns));
-		return origins;
 	}
 
 	@Override
@@ -122,9 +114,8 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 			return new Refusal(HttpResponseStatus.BAD_REQUEST, MqttSubprotocolInterceptor.DETAIL);
 		}
 		String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-		if (origin != null && this.origins.checkOrigin(origin) == null) {
-			return new Refusal(HttpResponseStatus.FORBIDDEN,
-					"Origin " + origin + " is not allowed (herald.relay.allowed-origins)");
+		if (!this.origins.allows(origin, request.headers().get(HttpHeaderNames.HOST))) {
+			return new Refusal(HttpResponseStatus.FORBIDDEN, this.origins.refusal(origin));
 		}
 		return null;
 	}

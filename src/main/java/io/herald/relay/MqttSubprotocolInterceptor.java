@@ -1,9 +1,13 @@
 package io.herald.relay;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
@@ -12,8 +16,9 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * Refuses a WebSocket handshake that offers neither MQTT subprotocol, with a 400 problem detail
- * instead of an upgrade the client could not use.
+ * Refuses a WebSocket handshake on the web server's endpoint that offers neither MQTT
+ * subprotocol (400), or comes from a page whose origin is not allowed (403), with a problem
+ * detail instead of an upgrade.
  */
 class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 
@@ -21,20 +26,37 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 
 	static final String DETAIL = "Sec-WebSocket-Protocol must offer mqtt (MQTT 3.1.1 and 5) or mqttv3.1 (MQTT 3.1)";
 
-	private static final String PROBLEM = """
-			{"type":"about:blank","title":"Bad Request","status":400,"detail":"%s","instance":"%s"}""";
+	private final OriginPolicy origins;
+
+	MqttSubprotocolInterceptor(OriginPolicy origins) {
+		this.origins = origins;
+	}
 
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
 			WebSocketHandler handler, Map<String, Object> attributes) throws Exception {
 		List<String> offered = request.getHeaders().getValuesAsList("Sec-WebSocket-Protocol");
-		if (offered.stream().anyMatch((protocol) -> SUBPROTOCOLS.contains(protocol.trim()))) {
-			return true;
+		if (offered.stream().noneMatch((protocol) -> SUBPROTOCOLS.contains(protocol.trim()))) {
+			return refuse(request, response, HttpStatus.BAD_REQUEST, DETAIL);
 		}
-		response.setStatusCode(HttpStatus.BAD_REQUEST);
+		String origin = request.getHeaders().getOrigin();
+		if (!this.origins.allows(origin, request.getHeaders().getFirst(HttpHeaders.HOST))) {
+			return refuse(request, response, HttpStatus.FORBIDDEN, this.origins.refusal(origin));
+		}
+		return true;
+	}
+
+	private static boolean refuse(ServerHttpRequest request, ServerHttpResponse response, HttpStatus status,
+			String detail) throws IOException {
+		response.setStatusCode(status);
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		String path = request.getURI().getRawPath().replace("\"", "");
-		response.getBody().write(PROBLEM.formatted(DETAIL, path).getBytes(StandardCharsets.UTF_8));
+		Map<String, Object> problem = new LinkedHashMap<>();
+		problem.put("type", "about:blank");
+		problem.put("title", status.getReasonPhrase());
+		problem.put("status", status.value());
+		problem.put("detail", detail);
+		problem.put("instance", request.getURI().getRawPath());
+		response.getBody().write(JsonMapper.shared().writeValueAsBytes(problem));
 		return false;
 	}
 

@@ -48,8 +48,9 @@ class RelayConfiguration implements WebSocketConfigurer {
 		handshakeHandler.setSupportedProtocols(MqttSubprotocolInterceptor.SUBPROTOCOLS.toArray(String[]::new));
 		registry.addHandler(this.handler, this.properties.path())
 			.setHandshakeHandler(handshakeHandler)
-			.addInterceptors(new MqttSubprotocolInterceptor())
-			.setAllowedOriginPatterns(this.properties.allowedOrigins());
+			.addInterceptors(new MqttSubprotocolInterceptor(new OriginPolicy(this.properties.allowedOrigins())))
+			// Origins are checked by the interceptor, with the listener's rules.
+			.setAllowedOriginPatterns("*");
 	}
 
 	@Bean

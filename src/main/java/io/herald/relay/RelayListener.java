@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import io.herald.broker.BrokerConnector;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.web.cors.CorsConfiguration;
 
 /**
  * Herald's own WebSocket server for browsers, on a port beside the web server's: it serves the
@@ -132,7 +131,7 @@ public class RelayListener implements SmartLifecycle {
 	/** The pipeline of each browser connection, from TLS to the relay. */
 	private final class Browsers extends ChannelInitializer<SocketChannel> {
 
-		private final CorsConfiguration origins = HandshakeGuard.origins(RelayListener.this.properties.allowedOrigins());
+		private final OriginPolicy origins = new OriginPolicy(RelayListener.this.properties.allowedOrigins());
 
 		private final WebSocketServerProtocolConfig webSocket = WebSocketServerProtocolConfig.newBuilder()
 			.websocketPath(RelayListener.this.properties.path())

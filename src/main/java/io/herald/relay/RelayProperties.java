@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -25,7 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * buffers
  * @param sendTimeout how long a browser may leave a relayed chunk unread before it is
  * disconnected ({@code 0} waits forever)
- * @param allowedOrigins origins allowed to open the WebSocket ({@code *} for any)
+ * @param allowedOrigins origin patterns allowed to open the WebSocket ({@code *} for any); by
+ * default the host the handshake was addressed to, on any port, and {@code https://localhost:*}
  * @param listener Herald's own WebSocket listener for browsers, beside the web server
  * @param connectTimeout how long a browser has to send its MQTT CONNECT after the handshake
  * @param maxSubscriptions the most topic filters one connection may hold; more get a failure in
@@ -42,7 +44,7 @@ public record RelayProperties(
 		@DefaultValue("8KB") @NotNull DataSize bufferSize,
 		@DefaultValue("4KB") @NotNull DataSize socketBufferSize,
 		@DefaultValue("60s") @NotNull Duration sendTimeout,
-		@DefaultValue("*") String[] allowedOrigins,
+		String @Nullable [] allowedOrigins,
 		@DefaultValue @Valid Listener listener,
 		@DefaultValue("10s") @NotNull Duration connectTimeout,
 		@DefaultValue("100") @Min(1) int maxSubscriptions,
