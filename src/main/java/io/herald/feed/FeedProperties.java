@@ -3,6 +3,8 @@ package io.herald.feed;
 import java.time.Duration;
 import java.util.List;
 
+import io.herald.mqtt.InvalidTopicException;
+import io.herald.mqtt.TopicFilter;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import io.herald.mqtt.TopicFilter;
+
 import org.springframework.util.Assert;
 
 /**

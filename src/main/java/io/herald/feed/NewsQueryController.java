@@ -2,6 +2,9 @@ package io.herald.feed;
 
 import java.util.List;
 
+import io.herald.mqtt.InvalidTopicException;
+import io.herald.mqtt.TopicFilter;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;

@@ -3,9 +3,9 @@ package io.herald.publish;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.herald.feed.InvalidTopicException;
+import io.herald.mqtt.InvalidTopicException;
+import io.herald.mqtt.TopicFilter;
 import tools.jackson.databind.JsonNode;
-import io.herald.feed.TopicFilter;
 
 /**
  * Checks a {@link NewsRequest} against MQTT's rules before anything is sent to the broker.

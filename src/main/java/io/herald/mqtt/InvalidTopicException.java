@@ -1,4 +1,4 @@
-package io.herald.feed;
+package io.herald.mqtt;
 
 /**
  * Thrown when a string breaks MQTT's rules for topic names or topic filters; the message says

@@ -1,13 +1,15 @@
-package io.herald.feed;
+package io.herald.mqtt;
 
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * An MQTT topic filter, checked once and then matched against topic names with MQTT 3.1.1's
- * wildcard rules: {@code +} is one whole level, {@code #} is the last level and matches the
- * rest (the parent level included), and a filter starting with a wildcard never matches a
- * topic starting with {@code $}.
+ * An MQTT topic filter, checked once and then matched against topic names, or compared with
+ * another filter, with MQTT 3.1.1's wildcard rules: {@code +} is one whole level, {@code #} is
+ * the last level and matches the rest (the parent level included), and a filter starting with a
+ * wildcard never matches a topic starting with {@code $}.
  *
  * <p>
  * Paho's {@code MqttTopic.isMatched} leaves out the {@code $} rule and mismatches empty levels
@@ -21,6 +23,18 @@ public final class TopicFilter {
 	private static final String SINGLE_LEVEL = "+";
 
 	private static final String MULTI_LEVEL = "#";
+
+	/**
+	 * The levels of {@code #}, written as {@code +/#}: the same topic names, as a name has at
+	 * least one level.
+	 */
+	private static final String[] EVERYTHING = { SINGLE_LEVEL, MULTI_LEVEL };
+
+	/**
+	 * The levels of {@code /#}, written as {@code /+/#}: the same topic names, as the parent
+	 * level of {@code /#} would be the empty name, which MQTT refuses.
+	 */
+	private static final String[] EVERYTHING_AFTER_SLASH = { "", SINGLE_LEVEL, MULTI_LEVEL };
 
 	private final String filter;
 
@@ -38,7 +52,7 @@ public final class TopicFilter {
 	 * Check {@code filter} against MQTT's rules for topic filters.
 	 * @throws InvalidTopicException naming the rule it breaks
 	 */
-	public static TopicFilter of(String filter) {
+	public static TopicFilter of(@Nullable String filter) {
 		checkString(filter);
 		String[] levels = split(filter);
 		for (int i = 0; i < levels.length; i++) {
@@ -57,7 +71,7 @@ public final class TopicFilter {
 	 * Check {@code topic} against MQTT's rules for the topic name of a PUBLISH.
 	 * @throws InvalidTopicException naming the rule it breaks
 	 */
-	public static void checkTopicName(String topic) {
+	public static void checkTopicName(@Nullable String topic) {
 		checkString(topic);
 		if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) {
 			throw new InvalidTopicException("must not contain the wildcards '+' or '#'");
@@ -90,8 +104,43 @@ public final class TopicFilter {
 		return start == topic.length() + 1;
 	}
 
+	/**
+	 * Whether every topic name {@code other} matches is also matched by this filter, so that a
+	 * subscription to {@code other} receives nothing this filter does not match.
+	 */
+	public boolean covers(TopicFilter other) {
+		String[] mine = comparableLevels();
+		String[] theirs = other.comparableLevels();
+		for (int i = 0; i < mine.length; i++) {
+			if (MULTI_LEVEL.equals(mine[i])) {
+				return true;
+			}
+			if (i == theirs.length || MULTI_LEVEL.equals(theirs[i]) || !levelCovers(mine[i], theirs[i], i == 0)) {
+				return false;
+			}
+		}
+		return mine.length == theirs.length;
+	}
+
+	/** Whether some topic name is matched both by this filter and by {@code other}. */
+	public boolean intersects(TopicFilter other) {
+		String[] mine = comparableLevels();
+		String[] theirs = other.comparableLevels();
+		for (int i = 0; i < Math.max(mine.length, theirs.length); i++) {
+			// '#' matches any rest, the empty one included (a/# matches a).
+			if ((i < mine.length && MULTI_LEVEL.equals(mine[i]))
+					|| (i < theirs.length && MULTI_LEVEL.equals(theirs[i]))) {
+				return true;
+			}
+			if (i == mine.length || i == theirs.length || !levelsIntersect(mine[i], theirs[i], i == 0)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	@Override
-	public boolean equals(Object other) {
+	public boolean equals(@Nullable Object other) {
 		return (other instanceof TopicFilter that) && this.filter.equals(that.filter);
 	}
 
@@ -105,7 +154,37 @@ public final class TopicFilter {
 		return this.filter;
 	}
 
-	private static void checkString(String value) {
+	/** This filter's levels, with no {@code #} whose parent level is not a topic name. */
+	private String[] comparableLevels() {
+		if (this.levels.length == 1 && MULTI_LEVEL.equals(this.levels[0])) {
+			return EVERYTHING;
+		}
+		if (this.levels.length == 2 && this.levels[0].isEmpty() && MULTI_LEVEL.equals(this.levels[1])) {
+			return EVERYTHING_AFTER_SLASH;
+		}
+		return this.levels;
+	}
+
+	/** Whether every value {@code level} can take at a level also matches {@code filterLevel}. */
+	private static boolean levelCovers(String filterLevel, String level, boolean first) {
+		// A first-level wildcard leaves out the $-topics.
+		if (SINGLE_LEVEL.equals(filterLevel)) {
+			return !first || SINGLE_LEVEL.equals(level) || !level.startsWith("$");
+		}
+		return filterLevel.equals(level);
+	}
+
+	private static boolean levelsIntersect(String one, String other, boolean first) {
+		if (SINGLE_LEVEL.equals(one)) {
+			return !first || SINGLE_LEVEL.equals(other) || !other.startsWith("$");
+		}
+		if (SINGLE_LEVEL.equals(other)) {
+			return !first || !one.startsWith("$");
+		}
+		return one.equals(other);
+	}
+
+	private static void checkString(@Nullable String value) {
 		if (value == null || value.isEmpty()) {
 			throw new InvalidTopicException("must not be empty");
 		}
