@@ -46,7 +46,7 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 		this.denied.handle(request, response, ex);
 		write(request, response, HttpStatus.FORBIDDEN, "Forbidden",
 				"The token does not grant access to " + request.getRequestURI() + ": it needs the authority "
-						+ "HERALD_ADMIN" + ", which tokens whose rights cover every topic (#) have");
+						+ SecurityConfiguration.ADMIN + ", which tokens whose rights cover every topic (#) have");
 	}
 
 	private static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,

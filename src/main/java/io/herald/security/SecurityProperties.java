@@ -93,6 +93,18 @@ public record SecurityProperties(
 		public Anonymous {
 			subscribe = (subscribe != null) ? List.copyOf(subscribe) : List.of();
 			publish = (publish != null) ? List.copyOf(publish) : List.of();
+			try {
+				TopicRights.of(subscribe, publish);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("herald.security.anonymous has an invalid filter: " + ex.getMessage(),
+						ex);
+			}
+		}
+
+		/** The rights of an anonymous client. */
+		public TopicRights rights() {
+			return TopicRights.of(this.subscribe, this.publish);
 		}
 
 	}

@@ -29,7 +29,8 @@ import org.springframework.web.client.RestTemplate;
 
 /**
  * Builds the Nimbus decoder every token goes through: HS256 with Herald's secret, or RS256 and
- * ES256 with the keys of a JWK set, and the claim checks all tokens pass.
+ * ES256 with the keys of a JWK set, and the claim checks all tokens pass, a readable {@code acl}
+ * claim included.
  */
 final class TokenDecoders {
 
@@ -78,6 +79,7 @@ final class TokenDecoders {
 		if (properties.audience() != null) {
 			validators.add(new JwtAudienceValidator(properties.audience()));
 		}
+		validators.add(new AclClaimValidator());
 		return JwtValidators.createDefaultWithValidators(validators);
 	}
 
