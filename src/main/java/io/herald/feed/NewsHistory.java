@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 
 import io.herald.mqtt.TopicFilter;
 
@@ -50,13 +51,21 @@ class NewsHistory {
 
 	/** Up to {@code limit} of the newest messages whose topic matches {@code filter}, newest first. */
 	List<NewsItem> newest(TopicFilter filter, int limit) {
+		return newest(filter, (topic) -> true, limit);
+	}
+
+	/**
+	 * Up to {@code limit} of the newest messages whose topic matches {@code filter} and is
+	 * {@code visible}, newest first.
+	 */
+	List<NewsItem> newest(TopicFilter filter, Predicate<String> visible, int limit) {
 		List<NewsItem> found = new ArrayList<>(Math.min(limit, this.ring.length));
 		this.lock.readLock().lock();
 		try {
 			long oldest = Math.max(1, this.nextId - this.ring.length);
 			for (long id = this.nextId - 1; id >= oldest && found.size() < limit; id--) {
 				NewsItem item = this.ring[slot(id)];
-				if (filter.matches(item.topic())) {
+				if (filter.matches(item.topic()) && visible.test(item.topic())) {
 					found.add(item);
 				}
 			}

@@ -1,9 +1,13 @@
 package io.herald.feed;
 
+import java.security.Principal;
 import java.util.List;
 
 import io.herald.mqtt.InvalidTopicException;
 import io.herald.mqtt.TopicFilter;
+import io.herald.security.IdentityResolver;
+import io.herald.security.TopicRights;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -11,7 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Answers {@code GET /api/news} from the feed's history: the newest messages matching an MQTT
- * topic filter, newest first.
+ * topic filter, newest first, of those the caller may subscribe to (with anonymous rights when
+ * it has no token).
  */
 @RestController
 class NewsQueryController {
@@ -23,13 +28,16 @@ class NewsQueryController {
 
 	private final NewsHistory history;
 
-	NewsQueryController(NewsHistory history) {
+	private final IdentityResolver identities;
+
+	NewsQueryController(NewsHistory history, IdentityResolver identities) {
 		this.history = history;
+		this.identities = identities;
 	}
 
 	@GetMapping("/api/news")
 	List<NewsItem> newest(@RequestParam(defaultValue = ALL) String filter,
-			@RequestParam(defaultValue = "" + DEFAULT_LIMIT) int limit) {
+			@RequestParam(defaultValue = "" + DEFAULT_LIMIT) int limit, @Nullable Principal caller) {
 		TopicFilter topicFilter;
 		try {
 			topicFilter = TopicFilter.of(filter);
@@ -40,8 +48,9 @@ class NewsQueryController {
 		if (limit < 1) {
 			throw new InvalidQueryException("limit", "must be at least 1");
 		}
+		TopicRights rights = this.identities.identify(caller).rights(null);
 		// Asking for more than the history holds is no error: it answers what there is.
-		return this.history.newest(topicFilter, Math.min(limit, this.history.capacity()));
+		return this.history.newest(topicFilter, rights::maySubscribe, Math.min(limit, this.history.capacity()));
 	}
 
 	/** A query parameter that parsed but makes no sense. */

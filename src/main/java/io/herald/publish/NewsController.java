@@ -1,8 +1,13 @@
 package io.herald.publish;
 
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+
+import io.herald.security.IdentityResolver;
+import io.herald.security.TopicRights;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -16,7 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Publishes news to the broker over REST: {@code POST /api/news} for one message,
  * {@code POST /api/news/batch} for several, answered 202 once the broker accepted them, or 503
- * with {@code Retry-After} when it did not.
+ * with {@code Retry-After} when it did not. The caller's token must allow publishing to every
+ * topic of the request, or nothing is published (403).
  */
 @RestController
 class NewsController {
@@ -25,25 +31,31 @@ class NewsController {
 
 	private final PublishProperties properties;
 
-	NewsController(NewsPublisher publisher, PublishProperties properties) {
+	private final IdentityResolver identities;
+
+	NewsController(NewsPublisher publisher, PublishProperties properties, IdentityResolver identities) {
 		this.publisher = publisher;
 		this.properties = properties;
+		this.identities = identities;
 	}
 
 	// No 'consumes' on the mappings: a wrong Content-Type then fails inside this controller, where
 	// PublishProblemHandler answers it as a problem detail.
 	@PostMapping("/api/news")
-	CompletableFuture<ResponseEntity<NewsReceipt>> publish(@RequestBody NewsRequest request) {
+	CompletableFuture<ResponseEntity<NewsReceipt>> publish(@RequestBody NewsRequest request,
+			@Nullable Principal caller) {
 		List<FieldProblem> problems = NewsValidator.check(request, "");
 		if (!problems.isEmpty()) {
 			throw new InvalidNewsException(problems);
 		}
+		checkRights(List.of(request), caller, false);
 		OutgoingNews news = prepare(request, "");
 		return this.publisher.publish(news).thenApply((receipt) -> ResponseEntity.accepted().body(receipt));
 	}
 
 	@PostMapping("/api/news/batch")
-	CompletableFuture<ResponseEntity<List<NewsReceipt>>> publishBatch(@RequestBody List<NewsRequest> requests) {
+	CompletableFuture<ResponseEntity<List<NewsReceipt>>> publishBatch(@RequestBody List<NewsRequest> requests,
+			@Nullable Principal caller) {
 		if (requests.isEmpty()) {
 			throw new InvalidNewsException(List.of(FieldProblem.of("batch", "must hold at least one message")));
 		}
@@ -58,6 +70,7 @@ class NewsController {
 		if (!problems.isEmpty()) {
 			throw new InvalidNewsException(problems);
 		}
+		checkRights(requests, caller, true);
 		List<OutgoingNews> batch = new ArrayList<>(requests.size());
 		for (int i = 0; i < requests.size(); i++) {
 			batch.add(prepare(requests.get(i), "[" + i + "]."));
@@ -77,6 +90,17 @@ class NewsController {
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
 			.body(problem);
+	}
+
+	/** Refuses the whole request, naming the first topic the caller may not publish to. */
+	private void checkRights(List<NewsRequest> requests, @Nullable Principal caller, boolean batch) {
+		TopicRights rights = this.identities.identify(caller).rights(null);
+		for (int i = 0; i < requests.size(); i++) {
+			String topic = requests.get(i).topic();
+			if (!rights.mayPublish(topic)) {
+				throw new NewsForbiddenException((batch ? "[" + i + "]." : "") + "topic", topic);
+			}
+		}
 	}
 
 	private OutgoingNews prepare(NewsRequest request, String prefix) {

@@ -20,7 +20,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Answers invalid publish requests with RFC 9457 problem details naming the field: 400 for
- * invalid input, 413 for sizes over the limits, 415 for a body that is not JSON.
+ * invalid input, 403 for a topic the caller may not publish to, 413 for sizes over the limits,
+ * 415 for a body that is not JSON.
  */
 @RestControllerAdvice(assignableTypes = NewsController.class)
 class PublishProblemHandler extends ResponseEntityExceptionHandler {
@@ -30,6 +31,14 @@ class PublishProblemHandler extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 		problem.setTitle("Invalid news");
 		problem.setProperty("errors", ex.problems());
+		return problem;
+	}
+
+	@ExceptionHandler
+	ProblemDetail forbidden(NewsForbiddenException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, ex.getMessage());
+		problem.setTitle("Forbidden");
+		problem.setProperty("errors", List.of(new FieldProblem(ex.field(), ex.getMessage())));
 		return problem;
 	}
 

@@ -2,6 +2,7 @@ package io.herald.broker;
 
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -43,7 +44,7 @@ class BrokerHealthIntegrationTests {
 	}
 
 	private ResponseEntity<String> get(String path) {
-		return TestHttp.get("https://localhost:" + this.port + path);
+		return TestHttp.get("https://localhost:" + this.port + path, TestTokens.admin());
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import io.herald.support.WithExternalMosquitto;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class BrokerDownAtStartIntegrationTests extends WithExternalMosquitto {
 
 	@Test
 	void feedSubscribesOnceBrokerIsUp() {
-		RestClient http = TestHttp.client(this.port);
+		RestClient http = TestHttp.client(this.port, TestTokens.admin());
 		assertThat(http.get().uri("/actuator/health/readiness").retrieve().toBodilessEntity().getStatusCode())
 			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 

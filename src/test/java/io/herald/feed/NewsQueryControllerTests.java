@@ -1,20 +1,29 @@
 package io.herald.feed;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
 
+import io.herald.security.SecurityConfiguration;
+import io.herald.support.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @WebMvcTest(NewsQueryController.class)
+@Import(SecurityConfiguration.class)
+@TestPropertySource(properties = "herald.security.jwt.secret=" + TestTokens.SECRET)
 class NewsQueryControllerTests {
 
 	@Autowired
@@ -57,6 +66,63 @@ class NewsQueryControllerTests {
 			.bodyJson()
 			.hasPathSatisfying("$.length()", (length) -> assertThat(length).asNumber().isEqualTo(9))
 			.hasPathSatisfying("$[0].topic", (topic) -> assertThat(topic).asString().isEqualTo("/news/11"));
+	}
+
+	@Test
+	void answersAnonymousCallersOnlyWhatAnonymousClientsMaySubscribeTo() {
+		this.history.add("/news/anonymous/goal", "goal", 1, false);
+		this.history.add("/private/anonymous/plans", "secret", 1, false);
+
+		assertThat(this.mvc.get().uri("/api/news").param("filter", "+/+/anonymous/#")).hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$[*].topic",
+					(topics) -> assertThat(topics).asArray().containsExactly("/news/anonymous/goal"));
+	}
+
+	@Test
+	void answersTokenHoldersWhatTheirTokenMaySubscribeToAndNothingElse() {
+		this.history.add("/news/token/goal", "goal", 1, false);
+		this.history.add("/private/token/plans", "secret", 1, false);
+
+		assertThat(this.mvc.get()
+			.uri("/api/news")
+			.param("filter", "+/+/token/#")
+			.header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.subscribing("/private/#"))))
+			.hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$[*].topic",
+					(topics) -> assertThat(topics).asArray().containsExactly("/private/token/plans"));
+		assertThat(this.mvc.get()
+			.uri("/api/news")
+			.param("filter", "+/+/token/#")
+			.header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.admin())))
+			.hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$[*].topic", (topics) -> assertThat(topics).asArray()
+				.containsExactly("/private/token/plans", "/news/token/goal"));
+	}
+
+	@Test
+	void countsTheLimitAmongTheItemsTheCallerMaySee() {
+		this.history.add("/news/limit/1", "one", 1, false);
+		this.history.add("/private/limit/1", "hidden", 1, false);
+		this.history.add("/private/limit/2", "hidden", 1, false);
+
+		assertThat(this.mvc.get().uri("/api/news").param("filter", "+/+/limit/#").param("limit", "1")).hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$[*].topic", (topics) -> assertThat(topics).asArray().containsExactly("/news/limit/1"));
+	}
+
+	@Test
+	void refusesAnInvalidTokenInsteadOfAnsweringAsAnonymous() {
+		String expired = TestTokens.withClaims(Map.of("sub", "someone", "exp", Instant.now().getEpochSecond() - 3600));
+
+		assertThat(this.mvc.get().uri("/api/news").header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(expired)))
+			.hasStatus(HttpStatus.UNAUTHORIZED)
+			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.headers()
+			.hasHeaderSatisfying(HttpHeaders.WWW_AUTHENTICATE,
+					(values) -> assertThat(values).singleElement().asString().contains("error=\"invalid_token\""));
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import io.herald.support.WithExternalMosquitto;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -37,7 +38,7 @@ class BrokerOutageIntegrationTests extends WithExternalMosquitto {
 
 	@Test
 	void answersServiceUnavailableWhileBrokerIsDownAndRecoversWhenItIsBack() {
-		RestClient http = TestHttp.client(this.port);
+		RestClient http = TestHttp.client(this.port, TestTokens.admin());
 		String topic = "/news/outage/" + UUID.randomUUID().toString().substring(0, 8);
 		await().atMost(WAIT).until(() -> feedState(http), "subscribed"::equals);
 		assertThat(publish(http, topic, "before").getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.herald.security.SecurityConfiguration;
+import io.herald.support.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
@@ -12,6 +14,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
@@ -26,11 +30,15 @@ import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.never;
 
 @WebMvcTest(NewsController.class)
+@Import(SecurityConfiguration.class)
 @TestPropertySource(properties = { "herald.publish.max-payload=1KB", "herald.publish.max-batch=3",
-		"herald.publish.max-request-size=128KB", "herald.publish.retry-after=7s" })
+		"herald.publish.max-request-size=128KB", "herald.publish.retry-after=7s",
+		"herald.security.jwt.secret=" + TestTokens.SECRET })
 class NewsControllerTests {
 
 	private static final Instant PUBLISHED_AT = Instant.parse("2026-01-02T03:04:05Z");
+
+	private static final String ADMIN = TestTokens.bearer(TestTokens.admin());
 
 	@Autowired
 	private MockMvcTester mvc;
@@ -185,10 +193,17 @@ class NewsControllerTests {
 
 	@Test
 	void refusesBodyThatIsNotJson() {
-		assertThat(this.mvc.post().uri("/api/news").contentType(MediaType.TEXT_PLAIN).content("topic=a"))
+		assertThat(this.mvc.post()
+			.uri("/api/news")
+			.header(HttpHeaders.AUTHORIZATION, ADMIN)
+			.contentType(MediaType.TEXT_PLAIN)
+			.content("topic=a"))
 			.hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
 			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(this.mvc.post().uri("/api/news").content("{\"topic\": \"a\", \"payload\": \"x\"}"))
+		assertThat(this.mvc.post()
+			.uri("/api/news")
+			.header(HttpHeaders.AUTHORIZATION, ADMIN)
+			.content("{\"topic\": \"a\", \"payload\": \"x\"}"))
 			.hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
 			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 	}
@@ -255,6 +270,51 @@ class NewsControllerTests {
 	}
 
 	@Test
+	void refusesNewsWithoutTokenWithBearerChallenge() {
+		assertThat(this.mvc.post()
+			.uri("/api/news")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"topic\": \"/news/a\", \"payload\": \"x\"}"))
+			.hasStatus(HttpStatus.UNAUTHORIZED)
+			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.headers()
+			.hasHeaderSatisfying(HttpHeaders.WWW_AUTHENTICATE,
+					(values) -> assertThat(values).singleElement().asString().startsWith("Bearer"));
+		then(this.publisher).shouldHaveNoInteractions();
+	}
+
+	@Test
+	void acceptsNewsToATopicTheTokenMayPublishTo() {
+		given(this.publisher.publish(any())).willAnswer((invocation) -> accepted(invocation.getArgument(0)));
+
+		assertThat(post("{\"topic\": \"/news/europe/sport\", \"payload\": \"Goal!\"}",
+				TestTokens.publishing("/news/#")))
+			.hasStatus(HttpStatus.ACCEPTED);
+	}
+
+	@Test
+	void refusesNewsToATopicTheTokenMayNotPublishToNamingIt() {
+		String privateNews = "{\"topic\": \"/private/plans\", \"payload\": \"x\"}";
+		String news = "{\"topic\": \"/news/a\", \"payload\": \"x\"}";
+		assertForbidden(post(privateNews, TestTokens.publishing("/news/#")), "topic", "/private/plans");
+		assertForbidden(post(news, TestTokens.subscribing("#")), "topic", "/news/a");
+		assertForbidden(post(news, TestTokens.withoutAcl()), "topic", "/news/a");
+	}
+
+	@Test
+	void refusesTheWholeBatchWhenTheTokenMayNotPublishToOneOfItsTopics() {
+		assertForbidden(postBatch("[{\"topic\": \"/news/a\", \"payload\": \"x\"}, {\"topic\": \"/private/b\","
+				+ " \"payload\": \"y\"}, {\"topic\": \"/private/c\", \"payload\": \"z\"}]",
+				TestTokens.publishing("/news/#")), "[1].topic", "/private/b");
+	}
+
+	@Test
+	void answersInvalidNewsBeforeCheckingRights() {
+		String invalid = "{\"topic\": \"/private/a\", \"payload\": \"x\", \"qos\": 7}";
+		assertInvalid(post(invalid, TestTokens.withoutAcl()), "qos");
+	}
+
+	@Test
 	void reportsMessagesAcceptedBeforeBatchFailed() {
 		given(this.publisher.publishAll(any())).willReturn(CompletableFuture.failedFuture(new NewsNotPublishedException(
 				"The broker did not accept the message: gone",
@@ -268,11 +328,36 @@ class NewsControllerTests {
 	}
 
 	private MockMvcTester.MockMvcRequestBuilder post(String json) {
-		return this.mvc.post().uri("/api/news").contentType(MediaType.APPLICATION_JSON).content(json);
+		return post(json, TestTokens.admin());
+	}
+
+	private MockMvcTester.MockMvcRequestBuilder post(String json, String token) {
+		return this.mvc.post()
+			.uri("/api/news")
+			.header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(token))
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(json);
 	}
 
 	private MockMvcTester.MockMvcRequestBuilder postBatch(String json) {
-		return this.mvc.post().uri("/api/news/batch").contentType(MediaType.APPLICATION_JSON).content(json);
+		return postBatch(json, TestTokens.admin());
+	}
+
+	private MockMvcTester.MockMvcRequestBuilder postBatch(String json, String token) {
+		return this.mvc.post()
+			.uri("/api/news/batch")
+			.header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(token))
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(json);
+	}
+
+	private void assertForbidden(MockMvcTester.MockMvcRequestBuilder request, String field, String topic) {
+		assertThat(request).hasStatus(HttpStatus.FORBIDDEN)
+			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyJson()
+			.hasPathSatisfying("$.detail", (detail) -> assertThat(detail).asString().contains(topic))
+			.hasPathSatisfying("$.errors[0].field", (name) -> assertThat(name).asString().isEqualTo(field));
+		then(this.publisher).shouldHaveNoInteractions();
 	}
 
 	private void assertInvalid(MockMvcTester.MockMvcRequestBuilder request, String field) {

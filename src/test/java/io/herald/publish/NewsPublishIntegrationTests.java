@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.PahoClients;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import io.herald.support.TestTls;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -56,7 +57,7 @@ class NewsPublishIntegrationTests {
 
 	@BeforeEach
 	void connect() {
-		this.http = TestHttp.client(this.port);
+		this.http = TestHttp.client(this.port, TestTokens.admin());
 	}
 
 	@AfterEach
@@ -157,6 +158,7 @@ class NewsPublishIntegrationTests {
 		HttpClient client = HttpClient.newBuilder().sslContext(TestTls.trustingAll()).build();
 		HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + this.port + "/api/news"))
 			.header("Content-Type", "application/json")
+			.header("Authorization", TestTokens.bearer(TestTokens.admin()))
 			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
 			.timeout(Duration.ofSeconds(30))
 			.build(), HttpResponse.BodyHandlers.ofString());

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class SilentBrokerIntegrationTests {
 
 	@Test
 	void publishIsAnsweredServiceUnavailableInsteadOfHanging() {
-		RestClient http = TestHttp.client(this.port);
+		RestClient http = TestHttp.client(this.port, TestTokens.admin());
 
 		ResponseEntity<JsonNode> single = http.post()
 			.uri("/api/news")
@@ -100,7 +101,8 @@ class SilentBrokerIntegrationTests {
 
 	@Test
 	void healthIsDownWithTheReason() {
-		ResponseEntity<String> health = TestHttp.get("https://localhost:" + this.port + "/actuator/health/readiness");
+		ResponseEntity<String> health = TestHttp.get("https://localhost:" + this.port + "/actuator/health/readiness",
+				TestTokens.admin());
 
 		assertThat(health.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 		assertThat(health.getBody()).contains("No CONNACK within the health timeout");

@@ -10,15 +10,17 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 /**
- * Herald on a random port, with the embedded broker on a free port and generated certificates kept
- * in {@code target/}. Add {@code @TestPropertySource} for anything else.
+ * Herald on a random port, with the embedded broker on a free port, generated certificates kept
+ * in {@code target/}, and tokens signed with {@link TestTokens#SECRET}. Add
+ * {@code @TestPropertySource} for anything else.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "herald.broker.embedded-port=0", "herald.relay.listener.port=0",
-				"herald.tls.self-signed-directory=target/tls" })
+				"herald.tls.self-signed-directory=target/tls", "herald.security.jwt.secret=" + TestTokens.SECRET,
+				"herald.security.data-directory=target/security" })
 public @interface HeraldIntegrationTest {
 
 }

@@ -1,0 +1,120 @@
+package io.herald.security;
+
+import java.util.List;
+
+import io.herald.relay.RelayProperties;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Spring Security for the web server: bearer JWTs on the REST API and the actuator, the page,
+ * its assets, health and the {@code /mqtt} handshake open (MQTT CONNECT carries the relay's
+ * token), every problem answered as an RFC 9457 problem detail.
+ *
+ * <p>
+ * Public so that web slices of other features can import it and test their controllers behind
+ * the real rules.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+@EnableConfigurationProperties({ SecurityProperties.class, RelayProperties.class })
+public class SecurityConfiguration {
+
+	/** The authority of tokens whose rights cover every topic: the actuator and health details. */
+	static final String ADMIN = "HERALD_ADMIN";
+
+	private static final String ENABLED = "herald.security.enabled";
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = ENABLED, matchIfMissing = true)
+	SigningSecret heraldSigningSecret(SecurityProperties properties) {
+		return SigningSecret.of(properties);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = ENABLED, matchIfMissing = true)
+	JwtDecoder heraldJwtDecoder(SecurityProperties properties, SigningSecret secret) {
+		return TokenDecoders.create(properties.jwt(), secret.value());
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = ENABLED, matchIfMissing = true)
+	AdminTokenLog heraldAdminTokenLog(SigningSecret secret, SecurityProperties properties,
+			ObjectProvider<ServerProperties> server) {
+		ServerProperties serverProperties = server.getIfAvailable();
+		return new AdminTokenLog(secret, properties.adminToken().validity(),
+				(serverProperties != null) ? serverProperties.getSsl() : null);
+	}
+
+	@Bean
+	IdentityResolver identityResolver(SecurityProperties properties, ObjectProvider<JwtDecoder> decoder) {
+		return new IdentityResolver(properties, decoder.getIfAvailable());
+	}
+
+	@Bean
+	SecurityFilterChain heraldSecurityFilterChain(HttpSecurity http, SecurityProperties properties,
+			RelayProperties relay, ObjectProvider<JwtDecoder> decoder) throws Exception {
+		http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			// Bearer tokens are not sent by browsers on their own, so requests carrying them need no CSRF token.
+			.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**"))
+			.httpBasic(AbstractHttpConfigurer::disable)
+			.formLogin(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
+			.requestCache(AbstractHttpConfigurer::disable);
+		if (!properties.enabled()) {
+			return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll()).build();
+		}
+		SecurityProblems problems = new SecurityProblems();
+		http.authorizeHttpRequests((requests) -> {
+			requests.requestMatchers("/", "/index.html", "/app/**", "/webjars/**", "/favicon.*", "/error")
+				.permitAll()
+				// The WebSocket handshake: the token comes in MQTT CONNECT, checked by the relay.
+				.requestMatchers(relay.path())
+				.permitAll()
+				.requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
+				.permitAll();
+			if (properties.anonymous().enabled()) {
+				// Answered with the items the caller's rights cover, anonymous ones without a token.
+				requests.requestMatchers(HttpMethod.GET, "/api/news").permitAll();
+			}
+			requests.requestMatchers("/api/news", "/api/news/**")
+				.authenticated()
+				// The actuator, and anything not listed above, is the admin's.
+				.anyRequest()
+				.hasAuthority(ADMIN);
+		})
+			.oauth2ResourceServer((server) -> server
+				.jwt((jwt) -> jwt.decoder(decoder.getObject()).jwtAuthenticationConverter(authenticationConverter()))
+				.authenticationEntryPoint(problems)
+				.accessDeniedHandler(problems))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+		return http.build();
+	}
+
+	/** Grants {@value #ADMIN} to tokens whose rights cover every topic. */
+	static JwtAuthenticationConverter authenticationConverter() {
+		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+		converter.setJwtGrantedAuthoritiesConverter((jwt) -> admin(Identity.of(jwt).rights(null)));
+		return converter;
+	}
+
+	private static List<GrantedAuthority> admin(TopicRights rights) {
+		return rights.coversEverything() ? List.of(new SimpleGrantedAuthority(ADMIN)) : List.of();
+	}
+
+}
