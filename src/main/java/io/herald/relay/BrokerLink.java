@@ -67,12 +67,13 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 	BrokerLink(BrowserSide browser, EventLoop eventLoop, RelayRegistry registry, RelayProperties properties,
 			@Nullable RelayGate gate, @Nullable String urlToken) {
 		this.browser = browser;
-		this.guard = (gate != null) ? gate.guard(this, urlToken) : null;
-		this.admitted = (gate == null);
 		this.eventLoop = eventLoop;
 		this.registry = registry;
 		this.chunkSize = Math.toIntExact(properties.bufferSize().toBytes());
 		this.browserStream = new BrowserStream(new MqttFramer(this::onPacket), properties.maxFrameSize().toBytes());
+		this.admitted = (gate == null);
+		// Last: the guard starts its CONNECT deadline on this link's event loop.
+		this.guard = (gate != null) ? gate.guard(this, urlToken) : null;
 	}
 
 	/** The event loop this link, and its broker channel, run on. */
@@ -133,6 +134,9 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 			}
 			else {
 				logger.debug("[{}] Broker unreachable: {}", id(), connected.cause().toString());
+				if (this.guard != null) {
+					this.guard.brokerUnavailable();
+				}
 				closeBrowser(CloseCause.brokerUnreachable(connected.cause()));
 			}
 		});
@@ -332,9 +336,6 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 
 	/** The broker channel closed, after a {@code failure} or not ({@code null}). */
 	void brokerClosed(@Nullable Throwable failure) {
-		if (this.guard != null) {
-			this.guard.close();
-		}
 		if (failure != null) {
 			closeBrowser(CloseCause.brokerFailed(failure));
 		}
@@ -349,15 +350,15 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 	/** Close the browser after whatever was relayed before; relay nothing more. */
 	private void closeBrowser(CloseCause cause) {
 		this.closing = true;
+		if (this.guard != null) {
+			this.guard.close();
+		}
 		this.browser.close(cause);
 	}
 
 	/** The browser or the broker broke the protocol, or the browser failed: close both sides now. */
 	void fail(CloseCause cause) {
 		closeBrowser(cause);
-		if (this.guard != null) {
-			this.guard.close();
-		}
 		if (this.broker != null) {
 			this.broker.close();
 		}

@@ -112,6 +112,15 @@ final class MqttGuard implements PacketStream.Handler {
 		this.subscriptions.fromBroker(chunk, this.version);
 	}
 
+	/** The broker cannot be reached for a browser let in: tell it so, as MQTT does, before it is closed. */
+	void brokerUnavailable() {
+		if (!this.closed) {
+			this.out.toBrowser(MqttReplies.connAck(this.version,
+					MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+					MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5));
+		}
+	}
+
 	/** The session is over: stop timers, drop what is held. */
 	void close() {
 		this.closed = true;

@@ -4,6 +4,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.herald.broker.BrokerConnector;
+import io.herald.broker.BrokerProperties;
+import io.herald.security.IdentityResolver;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,6 +16,7 @@ import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -96,6 +99,21 @@ class RelayConfiguration implements WebSocketConfigurer {
 			RelayRegistry relayRegistry, ObjectProvider<RelayGate> gate, ExecutorService relayCloseExecutor) {
 		return new RelayWebSocketHandler(connector, properties, relayRegistry, gate.getIfAvailable(),
 				relayCloseExecutor);
+	}
+
+	/** Every relayed browser's CONNECT, SUBSCRIBE and PUBLISH checked, unless security is off. */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "herald.security.enabled", matchIfMissing = true)
+	static RelayGate relayGate(IdentityResolver identities, RelayProperties relay, BrokerProperties broker) {
+		RelayAccess access = (token, clientId) -> identities.resolve(token).thenApply((identity) -> {
+			// The subject is what binds the broker's client id to an identity: a token must name one.
+			Assert.state(identity.anonymous() || !identity.subject().isEmpty(), "The token has no sub claim");
+			return new RelayAccess.Admission(identity.anonymous() ? null : identity.subject(),
+					identity.rights(clientId), identity.expiresAt());
+		});
+		return new RelayGate(access,
+				new GuardSettings(relay.maxFrameSize().toBytes(), relay.connectTimeout(), relay.maxSubscriptions(),
+						relay.maxPublishRate(), relay.publishBurst(), broker.username(), broker.password()));
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.PahoClients;
 import io.herald.support.RequiredBinary;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Herald in front of a real Mosquitto: the classic setup, with Herald in lighttpd's place.
  */
 @HeraldIntegrationTest
+@OpenTopics
 class MosquittoRelayIntegrationTests extends WithExternalMosquitto {
 
 	@Autowired

@@ -2,10 +2,17 @@ package io.herald.relay;
 
 import java.io.IOException;
 
+import io.herald.support.OpenTopics;
+import io.herald.support.TestTokens;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
 import io.herald.support.ReservedPort;
 import io.herald.support.TestHttp;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A browser whose broker cannot be reached is told so with 1011 and a reason.
  */
 @HeraldIntegrationTest
+@OpenTopics
 class RelayBrokerUnreachableIntegrationTests {
 
 	@LocalServerPort
@@ -49,6 +57,11 @@ class RelayBrokerUnreachableIntegrationTests {
 	@EnumSource
 	void browserIsClosedWith1011NamingTheBroker(RelayEndpoint endpoint) {
 		MqttWebSocketClient client = MqttWebSocketClient.connect(endpoint.uri(this.context), "mqtt");
+		// The broker is connected to once the browser's CONNECT is let in.
+		client.send(MqttMessageBuilders.connect().clientId("unreachable").protocolVersion(MqttVersion.MQTT_3_1_1).build());
+		MqttConnAckMessage connAck = (MqttConnAckMessage) client.awaitMessage(MqttMessageType.CONNACK);
+		assertThat(connAck.variableHeader().connectReturnCode())
+			.isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
 		assertThat(client.awaitCloseCode()).isEqualTo(1011);
 		assertThat(client.closeReason()).startsWith("Broker unreachable").contains("127.0.0.1");
 	}
@@ -62,7 +75,8 @@ class RelayBrokerUnreachableIntegrationTests {
 	}
 
 	private ResponseEntity<String> get(String path) {
-		return TestHttp.get("https://localhost:" + this.port + path);
+		// Health details are for administrators.
+		return TestHttp.get("https://localhost:" + this.port + path, TestTokens.admin());
 	}
 
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
+import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
 import io.herald.support.NettyLeakLog;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "herald.relay.max-frame-size=64KB")
+@OpenTopics
 class RelayCloseIntegrationTests {
 
 	@Autowired
@@ -81,9 +83,9 @@ class RelayCloseIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@EnumSource
 	void brokerClosingWithoutDisconnectEndsWith1011(RelayEndpoint endpoint) {
-		MqttWebSocketClient client = connectedClient(endpoint, "second-connect");
-		// A second CONNECT is a protocol violation: the broker drops the connection.
-		client.send(connect("second-connect"));
+		MqttWebSocketClient client = connectedClient(endpoint, "bad-flags");
+		// A PINGREQ with reserved flags set passes Herald unread; the broker must drop the connection.
+		client.send(ByteBuffer.wrap(new byte[] { (byte) 0xC1, 0x00 }));
 		assertThat(client.awaitCloseCode()).isEqualTo(1011);
 		assertThat(client.closeReason()).isEqualTo("Broker closed the connection");
 	}

@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.broker.BrokerEndpoint;
 import io.herald.support.PahoClients;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * broker, for MQTT 3.1, 3.1.1 and 5 (with its properties).
  */
 @HeraldIntegrationTest
+@OpenTopics
 class RelayIntegrationTests {
 
 	@Autowired

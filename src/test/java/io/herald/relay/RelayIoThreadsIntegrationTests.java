@@ -3,6 +3,7 @@ package io.herald.relay;
 import java.util.stream.StreamSupport;
 
 import io.herald.broker.BrokerConnector;
+import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "herald.broker.io-threads=3")
+@OpenTopics
 class RelayIoThreadsIntegrationTests {
 
 	@Autowired

@@ -5,6 +5,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 
+import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "herald.relay.listener.max-connections=2")
+@OpenTopics
 class RelayListenerLimitIntegrationTests {
 
 	@Autowired

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSocket;
 
+import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.TestTls;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that follow.
  */
 @HeraldIntegrationTest
+@OpenTopics
 class RelayListenerTlsReloadIntegrationTests {
 
 	private static final Path DIRECTORY = Path.of("target", "relay-tls");

@@ -4,6 +4,7 @@ import java.net.Socket;
 import java.time.Duration;
 
 import io.herald.broker.BrokerEndpoint;
+import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.NettyLeakLog;
 import io.herald.support.PahoClients;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = { "server.ssl.enabled=false", "herald.relay.send-timeout=2s" })
+@OpenTopics
 class RelaySendTimeoutIntegrationTests {
 
 	private static final int PAYLOAD_SIZE = 64 * 1024;

@@ -1,6 +1,7 @@
 package io.herald.relay;
 
 import io.herald.HeraldApplication;
+import io.herald.support.OpenTopics;
 import io.herald.support.MqttWebSocketClient;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Stopping Herald tells relayed browsers to go away (1001), so they reconnect elsewhere at once.
  */
+@OpenTopics
 class RelayShutdownIntegrationTests {
 
 	@ParameterizedTest(name = "{0}")

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.broker.BrokerEndpoint;
 import io.herald.support.MqttWebSocketClient;
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "server.ssl.enabled=false")
+@OpenTopics
 class RelaySlowConsumerIntegrationTests {
 
 	private static final Logger logger = LoggerFactory.getLogger(RelaySlowConsumerIntegrationTests.class);
