@@ -1,17 +1,27 @@
 // One MQTT session over Herald's WebSocket relay, kept alive: reconnects with exponential backoff
-// after a failure or a drop, and renews every subscription on each new session.
+// after a failure or a drop, renews every subscription on each new session, and presents the token
+// current at each attempt, so a token changed or renewed meanwhile is the one that goes out.
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 30000;
+
+// Paho JS 1.1.0 refuses a password without a user name; Herald reads only the password.
+const TOKEN_USER_NAME = 'token';
+
+// Paho's code for a refusing CONNACK; the MQTT return code is only in its message.
+const PAHO_CONNACK_REFUSED = 6;
 
 export class RelayConnection {
 
   /**
    * @param {string} url the relay's ws:// or wss:// URL
+   * @param {function(): string} token asked on every connection attempt: the token to present as
+   *     the MQTT password, or '' to connect anonymously
    * @param {{onState: function(string, string), onMessage: function(object)}} listeners
    */
-  constructor(url, listeners) {
+  constructor(url, token, listeners) {
     this.url = url;
+    this.token = token;
     this.listeners = listeners;
     this.clientId = 'herald-' + randomId();
     this.subscriptions = new Map();
@@ -51,15 +61,21 @@ export class RelayConnection {
 
   attempt(state, detail) {
     this.listeners.onState(state, detail);
+    const token = this.token();
+    const options = {
+      timeout: 10,
+      keepAliveInterval: 30,
+      cleanSession: true,
+      mqttVersion: 4,
+      onSuccess: () => this.established(),
+      onFailure: (response) => this.failed(failureReason(response, token !== '')),
+    };
+    if (token) {
+      options.userName = TOKEN_USER_NAME;
+      options.password = token;
+    }
     try {
-      this.client.connect({
-        timeout: 10,
-        keepAliveInterval: 30,
-        cleanSession: true,
-        mqttVersion: 4,
-        onSuccess: () => this.established(),
-        onFailure: (response) => this.failed(response.errorMessage || 'connection refused'),
-      });
+      this.client.connect(options);
     } catch (error) {
       this.failed(error.message);
     }
@@ -113,6 +129,23 @@ export class RelayConnection {
         onFailure: (response) => reject(new Error(response.errorMessage || 'subscription failed')),
       });
     });
+  }
+}
+
+/** Why an attempt failed; a refusal of the credentials says what to do about the token. */
+function failureReason(response, withToken) {
+  const message = response.errorMessage || 'connection refused';
+  const refusal = /return code:\s*(\d+)/.exec(message);
+  if (response.errorCode !== PAHO_CONNACK_REFUSED || !refusal) {
+    return message;
+  }
+  switch (Number(refusal[1])) {
+    case 4:
+      return withToken ? 'bad user name or password: check the token' : 'bad user name or password';
+    case 5:
+      return withToken ? 'not authorized: check the token' : 'not authorized: this needs a token';
+    default:
+      return message;
   }
 }
 

@@ -1,9 +1,13 @@
 // The test page: a live MQTT view over Herald's relay, a REST publish form, and desktop
-// notifications. Every payload is shown as text, never interpreted as HTML.
+// notifications, all with the token from the token field. Every payload is shown as text, never
+// interpreted as HTML.
 
 import { RelayConnection } from './connection.js';
 
 const MAX_SHOWN = 200;
+
+// Per tab, and gone with it: a token is a credential, not a preference.
+const TOKEN_KEY = 'herald.token';
 
 const app = document.getElementById('app');
 const messages = document.getElementById('messages');
@@ -175,17 +179,84 @@ function wireSubscribe(connection) {
   });
 }
 
-function describeProblem(problem, status) {
-  const lines = [`${problem.title || 'Error'} (${problem.status || status}): ${problem.detail || ''}`];
-  for (const error of problem.errors || []) {
-    if (error.message !== problem.detail) {
+/**
+ * Restores the token field from this tab's storage and keeps it there; returns a function giving
+ * the field's current token ('' for anonymous), asked anew for every connection and publish.
+ */
+function wireToken() {
+  const field = document.getElementById('token');
+  const toggle = document.getElementById('token-toggle');
+  field.value = storedToken();
+  field.addEventListener('input', () => storeToken(field.value));
+  document.getElementById('token-form').addEventListener('submit', (event) => event.preventDefault());
+  toggle.addEventListener('click', () => {
+    const show = field.type === 'password';
+    field.type = show ? 'text' : 'password';
+    toggle.textContent = show ? 'Hide' : 'Show';
+    toggle.setAttribute('aria-label', show ? 'Hide the token' : 'Show the token');
+  });
+  return () => field.value.trim();
+}
+
+// Storage may be refused (privacy settings); the field then simply starts empty on each load.
+function storedToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || '';
+  } catch (error) {
+    return '';
+  }
+}
+
+function storeToken(value) {
+  try {
+    if (value.trim()) {
+      sessionStorage.setItem(TOKEN_KEY, value);
+    } else {
+      sessionStorage.removeItem(TOKEN_KEY);
+    }
+  } catch (error) {
+    // Kept in the field for this page load only.
+  }
+}
+
+async function readJson(response) {
+  if (!(response.headers.get('Content-Type') || '').includes('json')) {
+    return null;
+  }
+  try {
+    return await response.json();
+  } catch (error) {
+    return null;
+  }
+}
+
+// A bearer refusal may come with no body, only RFC 6750's WWW-Authenticate error_description.
+function bearerError(response) {
+  const match = /error_description="([^"]*)"/.exec(response.headers.get('WWW-Authenticate') || '');
+  return match ? match[1] : '';
+}
+
+function describeProblem(problem, response, withToken) {
+  const status = (problem && problem.status) || response.status;
+  const heading = problem && problem.title ? `${problem.title} (${status})` : `HTTP ${status}`;
+  const detail = (problem && problem.detail) || bearerError(response);
+  const lines = [detail ? `${heading}: ${detail}` : heading];
+  for (const error of (problem && problem.errors) || []) {
+    if (error.message !== detail) {
       lines.push(error.message);
     }
+  }
+  if (response.status === 401) {
+    lines.push(withToken
+      ? 'Herald did not accept the token: check the token field.'
+      : 'Publishing needs a token: paste the admin token Herald logged at start.');
+  } else if (response.status === 403) {
+    lines.push('The token does not allow publishing to this topic.');
   }
   return lines.join('\n');
 }
 
-function wirePublish() {
+function wirePublish(token) {
   const form = document.getElementById('publish-form');
   const result = document.getElementById('publish-result');
   form.addEventListener('submit', async (event) => {
@@ -196,22 +267,23 @@ function wirePublish() {
       qos: Number(form.elements.qos.value),
       retain: form.elements.retain.checked,
     };
+    const headers = { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' };
+    const bearer = token();
+    if (bearer) {
+      headers.Authorization = `Bearer ${bearer}`;
+    }
     result.dataset.outcome = 'pending';
     result.textContent = 'Publishing…';
     try {
-      const response = await fetch('/api/news', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' },
-        body: JSON.stringify(body),
-      });
-      const answer = await response.json();
-      if (response.ok) {
+      const response = await fetch('/api/news', { method: 'POST', headers, body: JSON.stringify(body) });
+      const answer = await readJson(response);
+      if (response.ok && answer) {
         result.dataset.outcome = 'published';
         result.textContent = `Published to ${answer.topic} at ${new Date(answer.publishedAt).toLocaleTimeString()}`
           + ` (id ${answer.id}, QoS ${answer.qos}${answer.retain ? ', retained' : ''})`;
       } else {
         result.dataset.outcome = 'problem';
-        result.textContent = describeProblem(answer, response.status);
+        result.textContent = describeProblem(answer, response, bearer !== '');
       }
     } catch (error) {
       result.dataset.outcome = 'problem';
@@ -242,9 +314,10 @@ function wireNotifications() {
   });
 }
 
-const connection = new RelayConnection(relayUrl(), { onState: showState, onMessage: arrived });
+const token = wireToken();
+const connection = new RelayConnection(relayUrl(), token, { onState: showState, onMessage: arrived });
 wireSubscribe(connection);
-wirePublish();
+wirePublish(token);
 wireNotifications();
 loadHistory(document.getElementById('subscribe-filter').value.trim());
 connection.start();

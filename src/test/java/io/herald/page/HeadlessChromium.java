@@ -3,12 +3,15 @@ package io.herald.page;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Level;
 
 import io.herald.support.RequiredBinary;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's Chromium, driven headless through Debian's chromedriver: nothing is downloaded, and a
@@ -21,13 +24,28 @@ final class HeadlessChromium {
 
 	/** A fresh browser with its own profile in {@code profile}, accepting Herald's self-signed certificate. */
 	static ChromeDriver start(Path profile) {
+		return start(profile, new ChromeOptions());
+	}
+
+	/**
+	 * A fresh browser as {@link #start(Path)} does, that also logs what it sends and receives, for
+	 * {@link ChromiumNetworkLog} to read.
+	 */
+	static ChromeDriver startLoggingNetwork(Path profile) {
+		ChromeOptions options = new ChromeOptions();
+		LoggingPreferences logging = new LoggingPreferences();
+		logging.enable(LogType.PERFORMANCE, Level.ALL);
+		options.setCapability(ChromeOptions.LOGGING_PREFS, logging);
+		return start(profile, options);
+	}
+
+	private static ChromeDriver start(Path profile, ChromeOptions options) {
 		Path chromium = RequiredBinary.find("chromium", "chromium");
 		Path chromedriver = RequiredBinary.find("chromedriver", "chromium-driver");
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(chromedriver.toFile())
 			.usingAnyFreePort()
 			.build();
-		ChromeOptions options = new ChromeOptions();
 		options.setBinary(chromium.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync",
