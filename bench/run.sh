@@ -4,7 +4,7 @@
 # (wss), all in front of one Mosquitto, same load client.
 #
 #   bench/run.sh [--quick] [--nginx] [--rounds N] [--scenarios a,b,c,d] [--profile]
-#                [--targets mosquitto-ws,lighttpd-wss,nginx-wss,herald-wss,herald-ws,herald-web-wss]
+#                [--targets mosquitto-ws,lighttpd-wss,nginx-wss,herald-wss,herald-ws,herald-web-wss,herald-wss-open]
 #
 # The full run (3 rounds, 5 targets) takes about 50 minutes on 2 cores.
 # Installs nothing: checks the binaries it needs, builds Herald and the load client, starts every

@@ -30,8 +30,11 @@ final class Servers implements AutoCloseable {
 	/** Herald's relay served by its web server (Tomcat) at /mqtt, rather than by its relay listener. */
 	static final String HERALD_WEB_WSS = "Herald web wss";
 
+	/** Herald wss with its security gate off ({@code herald.security.enabled=false}): what the gate costs. */
+	static final String HERALD_WSS_OPEN = "Herald wss open";
+
 	static final List<String> ALL = List.of(MOSQUITTO_WS, LIGHTTPD_WSS, NGINX_WSS, HERALD_WSS, HERALD_WS,
-			HERALD_WEB_WSS);
+			HERALD_WEB_WSS, HERALD_WSS_OPEN);
 
 	/** A relay holds two descriptors per browser; every process here may open at most 20,000. */
 	private static final int MAX_FDS = 20_000;
@@ -79,9 +82,10 @@ final class Servers implements AutoCloseable {
 				case MOSQUITTO_WS -> new Target(name, uri("ws", this.brokerWebSocketPort), null, this::broker);
 				case LIGHTTPD_WSS -> startLighttpd();
 				case NGINX_WSS -> startNginx();
-				case HERALD_WSS -> startHerald(name, true, true);
-				case HERALD_WS -> startHerald(name, false, true);
-				case HERALD_WEB_WSS -> startHerald(name, true, false);
+				case HERALD_WSS -> startHerald(name, true, true, true);
+				case HERALD_WS -> startHerald(name, false, true, true);
+				case HERALD_WEB_WSS -> startHerald(name, true, false, true);
+				case HERALD_WSS_OPEN -> startHerald(name, true, true, false);
 				default -> throw new IllegalArgumentException("Unknown target " + name);
 			});
 		}
@@ -199,7 +203,7 @@ final class Servers implements AutoCloseable {
 		return java.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java;
 	}
 
-	private Target startHerald(String name, boolean tls, boolean listener) {
+	private Target startHerald(String name, boolean tls, boolean listener, boolean security) {
 		int port = ServerProcess.freePort();
 		int listenerPort = ServerProcess.freePort();
 		String key = name.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
@@ -211,7 +215,9 @@ final class Servers implements AutoCloseable {
 				"--herald.broker.url=tcp://127.0.0.1:" + this.brokerPort,
 				"--herald.tls.self-signed-directory=" + this.directory.resolve(key + "-tls"),
 				"--server.ssl.enabled=" + tls, "--herald.relay.listener.enabled=" + listener,
-				"--herald.relay.listener.address=127.0.0.1", "--herald.relay.listener.port=" + listenerPort);
+				"--herald.relay.listener.address=127.0.0.1", "--herald.relay.listener.port=" + listenerPort,
+				"--herald.security.enabled=" + security,
+				"--herald.security.data-directory=" + this.directory.resolve(key + "-data"));
 		command.addAll(this.heraldArguments);
 		ServerProcess herald = track(ServerProcess.start(key, command, this.directory));
 		herald.awaitPort(port, START_TIMEOUT);
