@@ -44,7 +44,8 @@ class AdminTokenLogTests {
 			.decode(line.group(1));
 		assertThat(admin.getSubject()).isEqualTo("admin");
 		assertThat(admin.getClaims()).containsEntry("acl", Map.of("all", List.of("#")));
-		assertThat(admin.getExpiresAt()).isCloseTo(Instant.now().plus(Duration.ofHours(24)), within(Duration.ofMinutes(1)));
+		assertThat(admin.getExpiresAt()).isCloseTo(Instant.now().plus(Duration.ofHours(24)),
+				within(Duration.ofMinutes(1)));
 		assertThat(Identity.of(admin).rights(null).coversEverything()).isTrue();
 		assertThat(line.find()).as("logged once").isFalse();
 	}

@@ -52,14 +52,15 @@ class SecurityIntegrationTests {
 		assertThat(response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)).startsWith("Bearer")
 			.doesNotContain("invalid_token");
 		assertThat(response.getBody().get("status").intValue()).isEqualTo(401);
+		assertThat(response.getBody().get("instance").stringValue()).isEqualTo("/api/news");
 		assertThat(response.getBody().get("detail").stringValue()).contains("bearer token");
 	}
 
 	@Test
 	void publishingWithAnInvalidTokenIsUnauthorizedAsAnInvalidToken() {
 		long now = Instant.now().getEpochSecond();
-		String expired = TestTokens
-			.withClaims(Map.of("sub", "late", "iat", now - 7200, "exp", now - 3600, "acl", Map.of("all", List.of("#"))));
+		Map<String, Object> acl = Map.of("all", List.of("#"));
+		String expired = TestTokens.withClaims(Map.of("sub", "late", "iat", now - 7200, "exp", now - 3600, "acl", acl));
 		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
 		String unsigned = base64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
 				+ base64.encodeToString(("{\"sub\":\"mallory\",\"exp\":" + (now + 600) + ",\"acl\":{\"all\":[\"#\"]}}")
