@@ -6,6 +6,7 @@ import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
 import io.herald.support.ReservedPort;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,7 +63,7 @@ class RelayBrokerUnreachableIntegrationTests {
 	}
 
 	private ResponseEntity<String> get(String path) {
-		return TestHttp.get("https://localhost:" + this.port + path);
+		return TestHttp.get("https://localhost:" + this.port + path, TestTokens.admin());
 	}
 
 }
