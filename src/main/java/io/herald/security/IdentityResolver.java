@@ -31,6 +31,8 @@ public class IdentityResolver implements DisposableBean {
 	/** Tokens waiting to be checked before more are turned away. */
 	static final int QUEUE_CAPACITY = 1_000;
 
+	private static final String ANONYMOUS_DISABLED = "Anonymous access is disabled (herald.security.anonymous.enabled)";
+
 	private static final String DECODING_PREFIX = "An error occurred while attempting to decode the Jwt: ";
 
 	private final SecurityProperties properties;
@@ -64,8 +66,7 @@ public class IdentityResolver implements DisposableBean {
 		}
 		if (!StringUtils.hasLength(token)) {
 			return this.properties.anonymous().enabled() ? CompletableFuture.completedFuture(this.anonymous)
-					: CompletableFuture.failedFuture(
-							new AccessRefusedException("Anonymous access is disabled (herald.security.anonymous.enabled)"));
+					: CompletableFuture.failedFuture(new AccessRefusedException(ANONYMOUS_DISABLED));
 		}
 		try {
 			return CompletableFuture.supplyAsync(() -> decode(token), this.threads);

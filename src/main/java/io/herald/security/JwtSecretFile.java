@@ -72,8 +72,8 @@ final class JwtSecretFile {
 		random.nextBytes(bytes);
 		byte[] text = Base64.getUrlEncoder().withoutPadding().encode(bytes);
 		// Created with its final mode, so the secret is never readable by others, not even briefly.
-		try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-				ownerOnly(directory))) {
+		Set<StandardOpenOption> createNew = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+		try (FileChannel channel = FileChannel.open(file, createNew, ownerOnly(directory))) {
 			channel.write(ByteBuffer.wrap(text));
 			channel.force(true);
 		}

@@ -102,7 +102,8 @@ public class SecurityConfiguration {
 				.jwt((jwt) -> jwt.decoder(decoder.getObject()).jwtAuthenticationConverter(authenticationConverter()))
 				.authenticationEntryPoint(problems)
 				.accessDeniedHandler(problems))
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems));
 		return http.build();
 	}
 

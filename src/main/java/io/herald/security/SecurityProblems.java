@@ -1,6 +1,7 @@
 package io.herald.security;
 
 import java.io.IOException;
+import java.net.URI;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -53,6 +54,8 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 			String title, String detail) throws IOException {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setTitle(title);
+		// As Spring MVC's own problem details do.
+		problem.setInstance(URI.create(request.getRequestURI()));
 		response.setStatus(status.value());
 		json.write(problem, MediaType.APPLICATION_PROBLEM_JSON, new ServletServerHttpResponse(response));
 	}

@@ -97,8 +97,8 @@ public record SecurityProperties(
 				TopicRights.of(subscribe, publish);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("herald.security.anonymous has an invalid filter: " + ex.getMessage(),
-						ex);
+				throw new IllegalArgumentException(
+						"herald.security.anonymous has an invalid filter: " + ex.getMessage(), ex);
 			}
 		}
 

@@ -12,6 +12,7 @@ import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.PahoClients;
 import io.herald.support.ReservedPort;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -71,7 +72,8 @@ class BrokerFailoverIntegrationTests {
 
 	@Test
 	void healthIsUpThroughTheFailoverBroker() {
-		String health = TestHttp.get("https://localhost:" + this.port + "/actuator/health/readiness").getBody();
+		String health = TestHttp.get("https://localhost:" + this.port + "/actuator/health/readiness", TestTokens.admin())
+			.getBody();
 		assertThat(health).contains("\"status\":\"UP\"")
 			.contains("tcp://127.0.0.1:" + DEAD_PORT + ", tcp://127.0.0.1:" + BROKER_PORT);
 	}

@@ -8,6 +8,7 @@ import java.util.Map;
 import io.herald.relay.RelayListener;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class NewsPageBrowserIntegrationTests {
 	@BeforeEach
 	void startBrowser(@TempDir Path profile, TestInfo test) {
 		this.browser = HeadlessChromium.start(profile);
-		this.http = TestHttp.client(this.port);
+		this.http = TestHttp.client(this.port, TestTokens.admin());
 		this.testName = test.getTestMethod().map((method) -> method.getName()).orElse("browser");
 	}
 

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import io.herald.support.WithExternalMosquitto;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class NewsPageReconnectBrowserIntegrationTests extends WithExternalMosquitto {
 			mosquitto = mosquitto.restart();
 
 			waitForState("connected");
-			RestClient http = TestHttp.client(this.port);
+			RestClient http = TestHttp.client(this.port, TestTokens.admin());
 			await().atMost(WAIT).until(() -> http.post()
 				.uri("/api/news")
 				.contentType(MediaType.APPLICATION_JSON)

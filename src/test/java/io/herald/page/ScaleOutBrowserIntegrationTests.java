@@ -9,6 +9,7 @@ import java.util.Map;
 import io.herald.HeraldApplication;
 import io.herald.support.MosquittoProcess;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +68,9 @@ class ScaleOutBrowserIntegrationTests {
 	private static ConfigurableApplicationContext herald(MosquittoProcess mosquitto) {
 		return new SpringApplicationBuilder(HeraldApplication.class).run("--server.port=0",
 				"--herald.relay.listener.port=0", "--herald.broker.embedded=false", "--herald.broker.url=" + mosquitto.tcpUri(),
-				"--herald.tls.self-signed-directory=target/tls");
+				"--herald.tls.self-signed-directory=target/tls",
+				// Instances behind one load balancer verify tokens with the same secret.
+				"--herald.security.jwt.secret=" + TestTokens.SECRET);
 	}
 
 	private static int port(ConfigurableApplicationContext herald) {
@@ -91,7 +94,7 @@ class ScaleOutBrowserIntegrationTests {
 	}
 
 	private static void publish(int port, String topic, String payload) {
-		int status = TestHttp.client(port)
+		int status = TestHttp.client(port, TestTokens.admin())
 			.post()
 			.uri("/api/news")
 			.contentType(MediaType.APPLICATION_JSON)
