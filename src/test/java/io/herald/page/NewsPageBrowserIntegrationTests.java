@@ -134,6 +134,7 @@ class NewsPageBrowserIntegrationTests {
 	void publishFormShowsAnswerAndProblemDetail() {
 		inBrowser(() -> {
 			openConnectedPage();
+			this.browser.findElement(By.id("token")).sendKeys(TestTokens.publishing("/news/#"));
 			WebElement topic = this.browser.findElement(By.id("publish-topic"));
 			topic.clear();
 			topic.sendKeys("/news/form/sport");

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.herald.page.ChromiumNetworkLog.MqttConnect;
 import io.herald.relay.RelayListener;
+import io.herald.support.TestTokens;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.PahoClients;
 import io.herald.support.TestTls;
@@ -81,15 +82,16 @@ class NewsPageTokenBrowserIntegrationTests {
 	void keepsTheTokenForTheTabAcrossAReload() {
 		inBrowser(() -> {
 			openConnectedPage();
-			this.browser.findElement(By.id("token")).sendKeys("kept-token");
+			String kept = TestTokens.subscribing("/news/#");
+			this.browser.findElement(By.id("token")).sendKeys(kept);
 
 			this.browser.navigate().refresh();
 			waitForState("connected");
 
 			WebElement token = this.browser.findElement(By.id("token"));
-			assertThat(token.getDomProperty("value")).isEqualTo("kept-token");
+			assertThat(token.getDomProperty("value")).isEqualTo(kept);
 			assertThat(this.browser.executeScript("return sessionStorage.getItem('herald.token');"))
-				.isEqualTo("kept-token");
+				.isEqualTo(kept);
 			assertThat(token.getDomAttribute("type")).isEqualTo("password");
 			this.browser.findElement(By.id("token-toggle")).click();
 			assertThat(token.getDomAttribute("type")).isEqualTo("text");
@@ -108,28 +110,30 @@ class NewsPageTokenBrowserIntegrationTests {
 				assertThat(anonymous.password()).isNull();
 			});
 
+			String firstToken = TestTokens.subscribing("/news/#");
+			String secondToken = TestTokens.subscribing("/news/#", "/weather/#");
 			WebElement token = this.browser.findElement(By.id("token"));
-			token.sendKeys("first-token");
+			token.sendKeys(firstToken);
 			this.browser.navigate().refresh();
 			waitForState("connected");
 			MqttConnect first = lastConnect();
-			assertThat(first.password()).isEqualTo("first-token");
+			assertThat(first.password()).isEqualTo(firstToken);
 			assertThat(first.userName()).isEqualTo("token");
 
 			// Changing the field does not reconnect by itself: the next attempt, here after another
-			// device took the page's client id over, must ask for the token anew.
+			// device of the same identity took the page's client id over, must ask for the token anew.
 			token = this.browser.findElement(By.id("token"));
 			erase(token);
-			token.sendKeys("second-token");
-			this.otherDevice = connectAs(first.clientId());
+			token.sendKeys(secondToken);
+			this.otherDevice = connectAs(first.clientId(), firstToken);
 			new WebDriverWait(this.browser, WAIT)
 				.withMessage(() -> "no CONNECT with the changed token; sent " + this.network.mqttConnects())
-				.until((driver) -> "second-token".equals(lastConnect().password()));
+				.until((driver) -> secondToken.equals(lastConnect().password()));
 			MqttConnect again = lastConnect();
 			assertThat(again.clientId()).as("a reconnection, not a new page").isEqualTo(first.clientId());
 			assertThat(again.userName()).isEqualTo("token");
 			assertThat(this.network.mqttConnects()).extracting(MqttConnect::password)
-				.containsExactly(null, "first-token", "second-token");
+				.containsExactly(null, firstToken, secondToken);
 			waitForState("connected");
 		});
 	}
@@ -142,16 +146,19 @@ class NewsPageTokenBrowserIntegrationTests {
 			topic.clear();
 			topic.sendKeys("/news/token/sport");
 			this.browser.findElement(By.id("publish-button")).click();
-			waitForText("publish-result", "Published to /news/token/sport");
+			waitForText("publish-result", "Unauthorized (401)");
+			assertThat(this.browser.findElement(By.id("publish-result")).getText())
+				.contains("Publishing needs a token");
 
-			this.browser.findElement(By.id("token")).sendKeys(" publish-token ");
+			String publishing = TestTokens.publishing("/news/#");
+			this.browser.findElement(By.id("token")).sendKeys(" " + publishing + " ");
 			topic.clear();
 			topic.sendKeys("/news/token/weather");
 			this.browser.findElement(By.id("publish-button")).click();
 			waitForText("publish-result", "Published to /news/token/weather");
 
 			assertThat(this.network.requestHeader("POST", pageUrl() + "api/news", "Authorization"))
-				.containsExactly(Optional.empty(), Optional.of("Bearer publish-token"));
+				.containsExactly(Optional.empty(), Optional.of("Bearer " + publishing));
 		});
 	}
 
@@ -159,19 +166,20 @@ class NewsPageTokenBrowserIntegrationTests {
 	void showsTheProblemDetailWhenPublishingIsRefused() {
 		inBrowser(() -> {
 			openConnectedPage();
-			// Herald does not refuse publishes yet: answer as it will, the way it answers other problems.
-			this.browser.executeScript("""
-					window.fetch = async () => new Response(JSON.stringify({ type: 'about:blank', title: 'Unauthorized',
-					    status: 401, detail: 'The token expired at 2026-01-01T00:00:00Z' }),
-					    { status: 401, headers: { 'Content-Type': 'application/problem+json' } });
-					""");
-			this.browser.findElement(By.id("token")).sendKeys("stale-token");
+			this.browser.findElement(By.id("token")).sendKeys("not-a-token");
 			this.browser.findElement(By.id("publish-button")).click();
-
-			waitForText("publish-result", "Unauthorized (401): The token expired at 2026-01-01T00:00:00Z");
+			waitForText("publish-result", "Unauthorized (401)");
 			WebElement result = this.browser.findElement(By.id("publish-result"));
 			assertThat(result.getText()).contains("check the token field");
 			assertThat(result.getDomAttribute("data-outcome")).isEqualTo("problem");
+
+			WebElement token = this.browser.findElement(By.id("token"));
+			erase(token);
+			token.sendKeys(TestTokens.publishing("/weather/#"));
+			this.browser.findElement(By.id("publish-button")).click();
+			waitForText("publish-result", "Forbidden (403): The token does not allow publishing to");
+			assertThat(this.browser.findElement(By.id("publish-result")).getText())
+				.contains("The token does not allow publishing to this topic.");
 		});
 	}
 
@@ -190,13 +198,15 @@ class NewsPageTokenBrowserIntegrationTests {
 	 * Another client with the page's client id, through the relay listener: the broker drops the
 	 * page's session for it, as MQTT requires, and the page reconnects.
 	 */
-	private MqttClient connectAs(String clientId) {
+	private MqttClient connectAs(String clientId, String token) {
 		try {
 			MqttClient client = new MqttClient("wss://localhost:" + this.listener.port() + "/mqtt", clientId,
 					new MemoryPersistence());
 			MqttConnectOptions options = new MqttConnectOptions();
 			options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
 			options.setCleanSession(true);
+			options.setUserName("token");
+			options.setPassword(token.toCharArray());
 			options.setConnectionTimeout(10);
 			options.setAutomaticReconnect(false);
 			options.setSocketFactory(TestTls.trustingAll().getSocketFactory());

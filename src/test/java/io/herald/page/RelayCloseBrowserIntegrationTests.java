@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.herald.relay.RelayListener;
+import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "herald.relay.max-frame-size=64KB")
+@OpenTopics
 class RelayCloseBrowserIntegrationTests {
 
 	@LocalServerPort
