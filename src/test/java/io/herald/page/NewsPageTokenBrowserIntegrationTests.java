@@ -38,11 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * REST publishes.
  *
  * <p>
- * Herald does not check tokens yet, so what the browser sent is read from Chromium's own network
- * log rather than inferred from Herald's answer: the page runs unmodified, and the CONNECT is the
- * packet that went over the WebSocket, decoded by Netty's MQTT codec. That stays true once Herald
- * checks tokens, whereas recording at the broker would not, since the relay need not pass the
- * password on.
+ * What the browser sent is read from Chromium's own network log rather than inferred from
+ * Herald's answer: the page runs unmodified, and the CONNECT is the packet that went over the
+ * WebSocket, decoded by Netty's MQTT codec. Recording at the broker would not do: Herald never
+ * passes the token on.
  */
 @HeraldIntegrationTest
 class NewsPageTokenBrowserIntegrationTests {
