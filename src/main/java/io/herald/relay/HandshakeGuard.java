@@ -1,5 +1,6 @@
 package io.herald.relay;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,9 +37,13 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
 	private static final Logger logger = LoggerFactory.getLogger(HandshakeGuard.class);
 
+	private static final String FORWARDED_FOR = "X-Forwarded-For";
+
 	private final String path;
 
 	private final OriginPolicy origins;
+
+	private final AddressLimit addresses;
 
 	private final Duration timeout;
 
@@ -47,9 +52,10 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
 	private ScheduledFuture<?> deadline;
 
-	HandshakeGuard(String path, OriginPolicy origins, Duration timeout, int fullAt) {
+	HandshakeGuard(String path, OriginPolicy origins, AddressLimit addresses, Duration timeout, int fullAt) {
 		this.path = path;
 		this.origins = origins;
+		this.addresses = addresses;
 		this.timeout = timeout;
 		this.fullAt = fullAt;
 	}
@@ -80,8 +86,14 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 		String requestPath = new QueryStringDecoder(request.uri()).path();
 		Refusal refusal = check(request, requestPath);
 		if (refusal == null) {
-			context.fireChannelRead(request);
-			return;
+			String address = this.addresses.clientAddress((InetSocketAddress) context.channel().remoteAddress(),
+					request.headers().get(FORWARDED_FOR));
+			if (this.addresses.tryOpen(address)) {
+				context.channel().closeFuture().addListener((closed) -> this.addresses.closed(address));
+				context.fireChannelRead(request);
+				return;
+			}
+			refusal = new Refusal(HttpResponseStatus.TOO_MANY_REQUESTS, this.addresses.refusal(address));
 		}
 		request.release();
 		refuse(context, refusal, requestPath);

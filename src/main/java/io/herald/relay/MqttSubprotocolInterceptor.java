@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
@@ -26,10 +27,16 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 
 	static final String DETAIL = "Sec-WebSocket-Protocol must offer mqtt (MQTT 3.1.1 and 5) or mqttv3.1 (MQTT 3.1)";
 
+	/** The session attribute holding the client address its connection is counted under. */
+	static final String CLIENT_ADDRESS = MqttSubprotocolInterceptor.class.getName() + ".address";
+
 	private final OriginPolicy origins;
 
-	MqttSubprotocolInterceptor(OriginPolicy origins) {
+	private final AddressLimit addresses;
+
+	MqttSubprotocolInterceptor(OriginPolicy origins, AddressLimit addresses) {
 		this.origins = origins;
+		this.addresses = addresses;
 	}
 
 	@Override
@@ -43,6 +50,12 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 		if (!this.origins.allows(origin, request.getHeaders().getFirst(HttpHeaders.HOST))) {
 			return refuse(request, response, HttpStatus.FORBIDDEN, this.origins.refusal(origin));
 		}
+		String address = this.addresses.clientAddress(request.getRemoteAddress(),
+				request.getHeaders().getFirst("X-Forwarded-For"));
+		if (!this.addresses.tryOpen(address)) {
+			return refuse(request, response, HttpStatus.TOO_MANY_REQUESTS, this.addresses.refusal(address));
+		}
+		attributes.put(CLIENT_ADDRESS, address);
 		return true;
 	}
 
@@ -62,7 +75,12 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 
 	@Override
 	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
-			Exception exception) {
+			@Nullable Exception exception) {
+		if (exception != null) {
+			// Counted in beforeHandshake, but never opened.
+			this.addresses.closed(this.addresses.clientAddress(request.getRemoteAddress(),
+					request.getHeaders().getFirst("X-Forwarded-For")));
+		}
 	}
 
 }

@@ -40,9 +40,12 @@ class RelayConfiguration implements WebSocketConfigurer {
 
 	private final RelayWebSocketHandler handler;
 
-	RelayConfiguration(RelayProperties properties, RelayWebSocketHandler handler) {
+	private final AddressLimit addresses;
+
+	RelayConfiguration(RelayProperties properties, RelayWebSocketHandler handler, AddressLimit addresses) {
 		this.properties = properties;
 		this.handler = handler;
+		this.addresses = addresses;
 	}
 
 	@Override
@@ -51,7 +54,8 @@ class RelayConfiguration implements WebSocketConfigurer {
 		handshakeHandler.setSupportedProtocols(MqttSubprotocolInterceptor.SUBPROTOCOLS.toArray(String[]::new));
 		registry.addHandler(this.handler, this.properties.path())
 			.setHandshakeHandler(handshakeHandler)
-			.addInterceptors(new MqttSubprotocolInterceptor(new OriginPolicy(this.properties.allowedOrigins())))
+			.addInterceptors(new MqttSubprotocolInterceptor(new OriginPolicy(this.properties.allowedOrigins()),
+					this.addresses))
 			// Origins are checked by the interceptor, with the listener's rules.
 			.setAllowedOriginPatterns("*");
 	}
@@ -96,9 +100,16 @@ class RelayConfiguration implements WebSocketConfigurer {
 
 	@Bean
 	static RelayWebSocketHandler relayWebSocketHandler(BrokerConnector connector, RelayProperties properties,
-			RelayRegistry relayRegistry, ObjectProvider<RelayGate> gate, ExecutorService relayCloseExecutor) {
-		return new RelayWebSocketHandler(connector, properties, relayRegistry, gate.getIfAvailable(),
+			RelayRegistry relayRegistry, ObjectProvider<RelayGate> gate, AddressLimit addresses,
+			ExecutorService relayCloseExecutor) {
+		return new RelayWebSocketHandler(connector, properties, relayRegistry, gate.getIfAvailable(), addresses,
 				relayCloseExecutor);
+	}
+
+	/** Connections per client address, counted across both endpoints. */
+	@Bean
+	static AddressLimit relayAddressLimit(RelayProperties properties) {
+		return new AddressLimit(properties.maxConnectionsPerAddress(), properties.trustedProxies());
 	}
 
 	/** Every relayed browser's CONNECT, SUBSCRIBE and PUBLISH checked, unless security is off. */
@@ -119,11 +130,11 @@ class RelayConfiguration implements WebSocketConfigurer {
 	@Bean
 	@ConditionalOnBooleanProperty(name = "herald.relay.listener.enabled", matchIfMissing = true)
 	static RelayListener relayListener(BrokerConnector connector, RelayRegistry relayRegistry,
-			RelayProperties properties, ObjectProvider<RelayGate> gate, ServerProperties server,
-			ObjectProvider<SslBundles> sslBundles) {
+			RelayProperties properties, ObjectProvider<RelayGate> gate, AddressLimit addresses,
+			ServerProperties server, ObjectProvider<SslBundles> sslBundles) {
 		Ssl ssl = server.getSsl();
 		SslBundles bundles = sslBundles.getIfAvailable();
-		RelayListener listener = new RelayListener(connector, relayRegistry, properties, gate.getIfAvailable(),
+		RelayListener listener = new RelayListener(connector, relayRegistry, properties, gate.getIfAvailable(), addresses,
 				RelayTls.serverContext(ssl, bundles));
 		if (Ssl.isEnabled(ssl) && StringUtils.hasText(ssl.getBundle()) && bundles != null) {
 			// A bundle with reload-on-update: renewed certificates reach the listener as they do the web server.

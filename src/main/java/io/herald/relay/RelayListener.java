@@ -46,6 +46,8 @@ public class RelayListener implements SmartLifecycle {
 
 	private final @Nullable RelayGate gate;
 
+	private final AddressLimit addresses;
+
 	private volatile SslContext sslContext;
 
 	private final AtomicInteger open = new AtomicInteger();
@@ -53,8 +55,9 @@ public class RelayListener implements SmartLifecycle {
 	private volatile Channel server;
 
 	RelayListener(BrokerConnector connector, RelayRegistry registry, RelayProperties properties,
-			@Nullable RelayGate gate, SslContext sslContext) {
+			@Nullable RelayGate gate, AddressLimit addresses, SslContext sslContext) {
 		this.gate = gate;
+		this.addresses = addresses;
 		this.connector = connector;
 		this.registry = registry;
 		this.properties = properties;
@@ -133,6 +136,8 @@ public class RelayListener implements SmartLifecycle {
 
 		private final OriginPolicy origins = new OriginPolicy(RelayListener.this.properties.allowedOrigins());
 
+		private final AddressLimit addresses = RelayListener.this.addresses;
+
 		private final WebSocketServerProtocolConfig webSocket = WebSocketServerProtocolConfig.newBuilder()
 			.websocketPath(RelayListener.this.properties.path())
 			// The path with a query (?access_token=...); HandshakeGuard has let only the exact path through.
@@ -163,7 +168,7 @@ public class RelayListener implements SmartLifecycle {
 			}
 			pipeline.addLast(new HttpServerCodec(4096, MAX_HANDSHAKE_BYTES, MAX_HANDSHAKE_BYTES));
 			pipeline.addLast(new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
-			pipeline.addLast(new HandshakeGuard(RelayListener.this.properties.path(), this.origins,
+			pipeline.addLast(new HandshakeGuard(RelayListener.this.properties.path(), this.origins, this.addresses,
 					RelayListener.this.properties.listener().handshakeTimeout(), full ? maxConnections : 0));
 			ListenerRelay relay = new ListenerRelay(RelayListener.this.connector, RelayListener.this.registry,
 					RelayListener.this.properties, RelayListener.this.gate);

@@ -2,6 +2,7 @@ package io.herald.relay;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -35,6 +36,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxPublishRate the messages per second one connection may publish on average; over it,
  * the connection is closed with 1008
  * @param publishBurst the messages one connection may publish at once within that rate
+ * @param maxConnectionsPerAddress the most connections one client address may hold on both
+ * endpoints together ({@code 0}: no limit); beyond it, handshakes are answered 429
+ * @param trustedProxies addresses or CIDR ranges of the proxies whose {@code X-Forwarded-For}
+ * names the client; from anyone else the header is ignored
  */
 @Validated
 @ConfigurationProperties("herald.relay")
@@ -49,7 +54,9 @@ public record RelayProperties(
 		@DefaultValue("10s") @NotNull Duration connectTimeout,
 		@DefaultValue("100") @Min(1) int maxSubscriptions,
 		@DefaultValue("100") @Min(1) int maxPublishRate,
-		@DefaultValue("200") @Min(1) int publishBurst) {
+		@DefaultValue("200") @Min(1) int publishBurst,
+		@DefaultValue("0") @Min(0) int maxConnectionsPerAddress,
+		@DefaultValue({}) List<String> trustedProxies) {
 
 	public RelayProperties {
 		if (bufferSize != null && bufferSize.toBytes() < 512) {

@@ -29,9 +29,12 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 
 	private final @Nullable RelayGate gate;
 
+	private final AddressLimit addresses;
+
 	RelayWebSocketHandler(BrokerConnector connector, RelayProperties properties, RelayRegistry registry,
-			@Nullable RelayGate gate, Executor closeExecutor) {
+			@Nullable RelayGate gate, AddressLimit addresses, Executor closeExecutor) {
 		this.gate = gate;
+		this.addresses = addresses;
 		this.connector = connector;
 		this.properties = properties;
 		this.registry = registry;
@@ -61,6 +64,9 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 		WebServerRelay relay = relay(session);
 		if (relay != null) {
 			relay.browserClosed(status);
+		}
+		if (session.getAttributes().get(MqttSubprotocolInterceptor.CLIENT_ADDRESS) instanceof String address) {
+			this.addresses.closed(address);
 		}
 	}
 
