@@ -349,6 +349,10 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 
 	/** Close the browser after whatever was relayed before; relay nothing more. */
 	private void closeBrowser(CloseCause cause) {
+		if (!this.closing) {
+			// Whatever held the browser's reads back, its answer to the close frame must get through.
+			this.browser.readBrowser(true);
+		}
 		this.closing = true;
 		if (this.guard != null) {
 			this.guard.close();
