@@ -1,17 +1,26 @@
 package io.herald.relay;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.herald.support.MqttWebSocketClient;
 import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.PahoClients;
 import io.herald.support.RequiredBinary;
 import io.herald.support.WithExternalMosquitto;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,6 +88,44 @@ class MosquittoRelayIntegrationTests extends WithExternalMosquitto {
 		finally {
 			PahoClients.closeQuietly(publisher);
 			sub.destroyForcibly();
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void everythingTheBrokerSentBeforeClosingReachesTheBrowserFirst(RelayEndpoint endpoint) throws Exception {
+		for (int run = 0; run < 20; run++) {
+			String topic = "/echo/" + endpoint + "/" + run;
+			MqttWebSocketClient browser = MqttWebSocketClient.connect(endpoint.uri(this.context), "mqtt");
+			try {
+				browser.send(MqttMessageBuilders.connect()
+					.protocolVersion(MqttVersion.MQTT_3_1_1)
+					.clientId("last-words-" + run)
+					.cleanSession(true)
+					.build());
+				browser.awaitMessage(MqttMessageType.CONNACK);
+				browser.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, topic).build());
+				browser.awaitMessage(MqttMessageType.SUBACK);
+				// Three messages to itself and a DISCONNECT in one WebSocket message: Mosquitto echoes the
+				// three, then closes.
+				ByteArrayOutputStream message = new ByteArrayOutputStream();
+				for (int i = 0; i < 3; i++) {
+					message.write(MqttWebSocketClient.encode(MqttMessageBuilders.publish()
+						.topicName(topic)
+						.qos(MqttQoS.AT_MOST_ONCE)
+						.payload(Unpooled.copiedBuffer("word " + i, StandardCharsets.UTF_8))
+						.build()));
+				}
+				message.write(MqttWebSocketClient.encode(MqttMessage.DISCONNECT));
+				browser.send(ByteBuffer.wrap(message.toByteArray()));
+				assertThat(browser.awaitCloseCode()).as("run %d", run).isEqualTo(1000);
+				assertThat(browser.received().stream().filter((m) -> m.fixedHeader().messageType() == MqttMessageType.PUBLISH))
+					.as("run %d", run)
+					.hasSize(3);
+			}
+			finally {
+				browser.abort();
+			}
 		}
 	}
 
