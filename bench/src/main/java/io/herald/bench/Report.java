@@ -177,7 +177,7 @@ final class Report {
 		}
 		double ratio = mine / theirs;
 		boolean met = limit > 0 ? ratio <= limit : ratio >= -limit;
-		lines.add(String.format(java.util.Locale.ROOT, "%s (%s) %s %s %s vs %s %s: %.2fx (goal %s %.1fx)", verdict(met),
+		lines.add(String.format(java.util.Locale.ROOT, "%s (%s) %s %s %s vs %s %s: %.2fx (goal %s %.2fx)", verdict(met),
 				scenario, figure.heading(), herald, figure.format(mine), peer, figure.format(theirs), ratio,
 				limit > 0 ? "≤" : "≥", Math.abs(limit)));
 	}
