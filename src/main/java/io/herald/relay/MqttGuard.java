@@ -312,7 +312,7 @@ final class MqttGuard implements PacketStream.Handler {
 		if (!this.publishRate.tryAcquire(System.nanoTime())) {
 			head.release();
 			if (this.version == MqttVersion.MQTT_5) {
-				this.out.toBrowser(MqttReplies.disconnect(MqttReplies.RATE_TOO_HIGH));
+				this.subscriptions.reply(MqttReplies.disconnect(MqttReplies.RATE_TOO_HIGH));
 			}
 			refuse(CloseCause.policy("More than " + this.settings.maxPublishRate()
 					+ " messages per second (herald.relay.max-publish-rate)"));
@@ -329,7 +329,7 @@ final class MqttGuard implements PacketStream.Handler {
 			refuse(CloseCause.policy(CloseReasons.fit("Not authorized to publish to " + published.topic())));
 		}
 		else if (qos > 0) {
-			this.out.toBrowser(MqttReplies.publishRefused(qos, published.packetId()));
+			this.subscriptions.reply(MqttReplies.publishRefused(qos, published.packetId()));
 		}
 		return Handling.SKIP;
 	}
@@ -420,7 +420,7 @@ final class MqttGuard implements PacketStream.Handler {
 			return;
 		}
 		if (this.version == MqttVersion.MQTT_5) {
-			this.out.toBrowser(MqttReplies.disconnect(MqttReplies.NOT_AUTHORIZED));
+			this.subscriptions.reply(MqttReplies.disconnect(MqttReplies.NOT_AUTHORIZED));
 		}
 		refuse(CloseCause.policy("Token expired"));
 	}

@@ -135,6 +135,8 @@ public class RelayListener implements SmartLifecycle {
 
 		private final WebSocketServerProtocolConfig webSocket = WebSocketServerProtocolConfig.newBuilder()
 			.websocketPath(RelayListener.this.properties.path())
+			// A query may follow the path (?access_token=): HandshakeGuard has let only the path itself through.
+			.checkStartsWith(true)
 			.subprotocols(String.join(",", MqttSubprotocolInterceptor.SUBPROTOCOLS))
 			.handshakeTimeoutMillis(RelayListener.this.properties.listener().handshakeTimeout().toMillis())
 			// Herald answers close frames itself and sends its own, with the reason.

@@ -1,10 +1,12 @@
 package io.herald.relay;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 
 import io.netty.buffer.ByteBuf;
@@ -13,6 +15,7 @@ import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
@@ -33,9 +36,13 @@ import io.herald.security.TopicRights;
  * One browser's subscriptions as Herald lets them through: each SUBSCRIBE's filters checked
  * against its rights and its limit, denied ones answered with a failure in their own SUBACK slot
  * while the others still go to the broker, whose SUBACK is widened back to the browser's filters.
- * Only those SUBACKs are read on the way back; every other byte from the broker passes as it came.
+ * Only those SUBACKs and the broker's CONNACK are read on the way back, the CONNACK because MQTT
+ * has the browser get it first: Herald's own answers wait for it. Every other byte from the
+ * broker passes as it came.
  */
 final class Subscriptions implements PacketStream.Handler {
+
+	private static final int CONNACK = 2;
 
 	private static final int SUBACK = 9;
 
@@ -52,6 +59,11 @@ final class Subscriptions implements PacketStream.Handler {
 	private final Map<Integer, int[]> widen = new HashMap<>();
 
 	private final PacketStream brokerPackets;
+
+	/** Herald's own answers to the browser, waiting for the broker's CONNACK to reach it. */
+	private final Queue<ByteBuf> beforeConnAck = new ArrayDeque<>();
+
+	private boolean connAckSeen;
 
 	private MqttVersion version = MqttVersion.MQTT_3_1_1;
 
@@ -102,8 +114,8 @@ final class Subscriptions implements PacketStream.Handler {
 		}
 		original.release();
 		if (allowed.isEmpty()) {
-			this.out.toBrowser(MqttReplies.subAck(version, packetId,
-					message.idAndPropertiesVariableHeader().properties(), codes));
+			// The SUBSCRIBE's properties are not the SUBACK's to carry: MQTT 5 allows it no Subscription Identifier.
+			reply(MqttReplies.subAck(version, packetId, MqttProperties.NO_PROPERTIES, codes));
 			return;
 		}
 		this.version = version;
@@ -136,6 +148,19 @@ final class Subscriptions implements PacketStream.Handler {
 		return filter;
 	}
 
+	/**
+	 * Send the browser a packet Herald answers with itself (ownership passes): once the broker's
+	 * CONNACK has gone to the browser, as no packet may come before it.
+	 */
+	void reply(ByteBuf packet) {
+		if (this.connAckSeen) {
+			this.out.toBrowser(packet);
+		}
+		else {
+			this.beforeConnAck.add(packet);
+		}
+	}
+
 	/** Bytes from the broker, on their way to the browser; ownership passes. */
 	void fromBroker(ByteBuf chunk, MqttVersion version) {
 		this.brokerPackets.feed(chunk);
@@ -143,6 +168,10 @@ final class Subscriptions implements PacketStream.Handler {
 
 	void discard() {
 		this.brokerPackets.discard();
+		ByteBuf packet;
+		while ((packet = this.beforeConnAck.poll()) != null) {
+			packet.release();
+		}
 	}
 
 	@Override
@@ -150,11 +179,23 @@ final class Subscriptions implements PacketStream.Handler {
 		if (type == MqttFramer.DISCONNECT) {
 			this.out.brokerDisconnect();
 		}
+		if (type == CONNACK && !this.connAckSeen) {
+			return Handling.HOLD;
+		}
 		return (type == SUBACK && !this.widen.isEmpty()) ? Handling.HOLD : Handling.PASS;
 	}
 
 	@Override
 	public Handling decide(ByteBuf packet, int type, int flags, int remainingLength) {
+		if (type == CONNACK) {
+			this.connAckSeen = true;
+			this.out.toBrowser(packet);
+			ByteBuf answer;
+			while ((answer = this.beforeConnAck.poll()) != null) {
+				this.out.toBrowser(answer);
+			}
+			return Handling.SKIP;
+		}
 		int packetId = packet.getUnsignedShort(packet.writerIndex() - remainingLength);
 		int[] codes = this.widen.remove(packetId);
 		if (codes == null) {

@@ -129,6 +129,34 @@ class MqttGuardTests {
 	}
 
 	@Test
+	void answersGivenBeforeTheBrokersConnAckFollowIt() {
+		ByteBuf connect = connectPacket(MqttVersion.MQTT_3_1_1, GOOD, "browser-1", null);
+		ByteBuf subscribe = subscribe(MqttVersion.MQTT_3_1_1, 3, "/secret/#");
+		browser(Unpooled.wrappedBuffer(connect, subscribe), MqttVersion.MQTT_3_1_1);
+		this.loop.runPendingTasks();
+		assertThat(this.out.toBrowser).isEmpty();
+		this.guard.fromBroker(brokerConnAck(MqttVersion.MQTT_3_1_1));
+		assertThat(this.out.toBrowser).extracting((packet) -> decode(packet, MqttVersion.MQTT_3_1_1).fixedHeader()
+			.messageType()).containsExactly(MqttMessageType.CONNACK, MqttMessageType.SUBACK);
+	}
+
+	@Test
+	void subAckHeraldGivesCarriesNoneOfTheSubscribesProperties() {
+		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		MqttProperties properties = new MqttProperties();
+		properties.add(new MqttProperties.IntegerProperty(
+				MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 42));
+		browser(MqttCodec.encode(MqttMessageBuilders.subscribe()
+			.messageId(4)
+			.properties(properties)
+			.addSubscription(MqttQoS.AT_LEAST_ONCE, "/secret/#")
+			.build(), MqttVersion.MQTT_5), MqttVersion.MQTT_5);
+		MqttSubAckMessage subAck = (MqttSubAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
+		assertThat(subAck.payload().reasonCodes()).containsExactly(0x87);
+		assertThat(subAck.idAndPropertiesVariableHeader().properties().isEmpty()).isTrue();
+	}
+
+	@Test
 	void filtersBeyondTheLimitGetFailure() {
 		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
 		browser(subscribe(MqttVersion.MQTT_3_1_1, 2, "/news/a", "/news/b", "/news/c", "/news/d"),
@@ -222,9 +250,20 @@ class MqttGuardTests {
 		assertThat(disconnect.fixedHeader().messageType()).isEqualTo(MqttMessageType.DISCONNECT);
 	}
 
+	/** CONNECT, and if it is let in, the broker's CONNACK to the browser, which the test then forgets. */
 	private void connect(MqttVersion version, String token, String clientId) {
 		browser(connectPacket(version, token, clientId, null), version);
 		this.loop.runPendingTasks();
+		if (this.out.admitted) {
+			this.guard.fromBroker(brokerConnAck(version));
+			assertThat(this.out.toBrowser).hasSize(1);
+			this.out.toBrowser.remove(0).release();
+		}
+	}
+
+	private static ByteBuf brokerConnAck(MqttVersion version) {
+		return MqttReplies.connAck(version, MqttConnectReturnCode.CONNECTION_ACCEPTED,
+				MqttConnectReturnCode.CONNECTION_ACCEPTED);
 	}
 
 	private void browser(ByteBuf packet, MqttVersion version) {
