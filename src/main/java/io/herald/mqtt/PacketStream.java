@@ -100,6 +100,10 @@ public final class PacketStream {
 					index++;
 				}
 				else if (this.inHeader) {
+					if (this.held == null && runStart < 0) {
+						// The rest of a fixed header that passes, begun in an earlier chunk.
+						runStart = index;
+					}
 					int encoded = chunk.getByte(index++) & 0xFF;
 					if (this.held != null) {
 						this.held.writeByte(encoded);

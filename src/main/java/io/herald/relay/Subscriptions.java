@@ -10,7 +10,6 @@ import java.util.Queue;
 import java.util.Set;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
@@ -36,15 +35,18 @@ import io.herald.security.TopicRights;
  * One browser's subscriptions as Herald lets them through: each SUBSCRIBE's filters checked
  * against its rights and its limit, denied ones answered with a failure in their own SUBACK slot
  * while the others still go to the broker, whose SUBACK is widened back to the browser's filters.
- * Only those SUBACKs and the broker's CONNACK are read on the way back, the CONNACK because MQTT
- * has the browser get it first: Herald's own answers wait for it. Every other byte from the
- * broker passes as it came.
+ * Only those SUBACKs and the broker's CONNACK are read on the way back: Herald's own answers wait
+ * for that CONNACK, which MQTT has the browser get first, and go in between the broker's packets.
+ * Every other byte from the broker passes as it came.
  */
 final class Subscriptions implements PacketStream.Handler {
 
 	private static final int CONNACK = 2;
 
 	private static final int SUBACK = 9;
+
+	/** The largest CONNACK or SUBACK from the broker Herald holds to read. */
+	private static final int MAX_HELD = 65_536;
 
 	/** A slot the broker's SUBACK fills. */
 	private static final int BROKER = -1;
@@ -60,17 +62,20 @@ final class Subscriptions implements PacketStream.Handler {
 
 	private final PacketStream brokerPackets;
 
-	/** Herald's own answers to the browser, waiting for the broker's CONNACK to reach it. */
-	private final Queue<ByteBuf> beforeConnAck = new ArrayDeque<>();
+	/** Herald's own answers to the browser, waiting for the broker's CONNACK or the end of a packet. */
+	private final Queue<ByteBuf> waiting = new ArrayDeque<>();
 
 	private boolean connAckSeen;
+
+	/** How the broker's current packet is handled. */
+	private Handling handling = Handling.PASS;
 
 	private MqttVersion version = MqttVersion.MQTT_3_1_1;
 
 	Subscriptions(MqttGuard.Output out, int max) {
 		this.out = out;
 		this.max = max;
-		this.brokerPackets = new PacketStream(this, 65_536, ByteBufAllocator.DEFAULT);
+		this.brokerPackets = new PacketStream(this, MAX_HELD, out.alloc());
 	}
 
 	/**
@@ -149,27 +154,40 @@ final class Subscriptions implements PacketStream.Handler {
 	}
 
 	/**
-	 * Send the browser a packet Herald answers with itself (ownership passes): once the broker's
-	 * CONNACK has gone to the browser, as no packet may come before it.
+	 * Send the browser a packet Herald answers with itself (ownership passes): between two of the
+	 * broker's packets, never inside one that is still arriving, and never before the broker's
+	 * CONNACK, which MQTT has the browser get first.
 	 */
 	void reply(ByteBuf packet) {
-		if (this.connAckSeen) {
+		if (this.connAckSeen && this.waiting.isEmpty() && this.brokerPackets.atBoundary()) {
 			this.out.toBrowser(packet);
 		}
 		else {
-			this.beforeConnAck.add(packet);
+			this.waiting.add(packet);
 		}
 	}
 
-	/** Bytes from the broker, on their way to the browser; ownership passes. */
+	/**
+	 * Bytes from the broker, on their way to the browser; ownership passes.
+	 * @throws MqttFramer.MalformedPacketException if they are not MQTT as Herald reads it
+	 */
 	void fromBroker(ByteBuf chunk, MqttVersion version) {
-		this.brokerPackets.feed(chunk);
+		try {
+			this.brokerPackets.feed(chunk);
+		}
+		catch (PacketStream.PacketTooLargeException ex) {
+			throw new MqttFramer.MalformedPacketException(
+					"a CONNACK or SUBACK larger than the " + MAX_HELD + " bytes Herald reads");
+		}
+		if (this.connAckSeen && this.brokerPackets.atBoundary()) {
+			sendWaiting();
+		}
 	}
 
 	void discard() {
 		this.brokerPackets.discard();
 		ByteBuf packet;
-		while ((packet = this.beforeConnAck.poll()) != null) {
+		while ((packet = this.waiting.poll()) != null) {
 			packet.release();
 		}
 	}
@@ -179,22 +197,37 @@ final class Subscriptions implements PacketStream.Handler {
 		if (type == MqttFramer.DISCONNECT) {
 			this.out.brokerDisconnect();
 		}
-		if (type == CONNACK && !this.connAckSeen) {
-			return Handling.HOLD;
+		if ((type == CONNACK && !this.connAckSeen) || (type == SUBACK && !this.widen.isEmpty())) {
+			this.handling = Handling.HOLD;
 		}
-		return (type == SUBACK && !this.widen.isEmpty()) ? Handling.HOLD : Handling.PASS;
+		else {
+			// Herald's waiting answers go in before this packet: its fixed header is where it begins.
+			this.handling = (this.connAckSeen && !this.waiting.isEmpty()) ? Handling.HEAD : Handling.PASS;
+		}
+		return this.handling;
+	}
+
+	@Override
+	public int headLength(int type, int flags, ByteBuf head, int bodyBytes) {
+		return 0;
 	}
 
 	@Override
 	public Handling decide(ByteBuf packet, int type, int flags, int remainingLength) {
-		if (type == CONNACK) {
+		if (type == CONNACK && !this.connAckSeen) {
 			this.connAckSeen = true;
 			this.out.toBrowser(packet);
-			ByteBuf answer;
-			while ((answer = this.beforeConnAck.poll()) != null) {
-				this.out.toBrowser(answer);
-			}
+			sendWaiting();
 			return Handling.SKIP;
+		}
+		sendWaiting();
+		if (this.handling == Handling.HEAD) {
+			this.out.toBrowser(packet);
+			return Handling.PASS;
+		}
+		if (remainingLength < 2) {
+			packet.release();
+			throw new MqttFramer.MalformedPacketException("SUBACK without a packet id");
 		}
 		int packetId = packet.getUnsignedShort(packet.writerIndex() - remainingLength);
 		int[] codes = this.widen.remove(packetId);
@@ -207,6 +240,9 @@ final class Subscriptions implements PacketStream.Handler {
 			throw new MqttFramer.MalformedPacketException("SUBACK: " + message.decoderResult().cause().getMessage());
 		}
 		MqttSubAckMessage subAck = (MqttSubAckMessage) message;
+		if (subAck.payload().typedReasonCodes().contains(null)) {
+			throw new MqttFramer.MalformedPacketException("SUBACK with a reason code MQTT does not define");
+		}
 		List<Integer> fromBroker = subAck.payload().reasonCodes();
 		int next = 0;
 		for (int i = 0; i < codes.length; i++) {
@@ -217,6 +253,13 @@ final class Subscriptions implements PacketStream.Handler {
 		this.out.toBrowser(MqttReplies.subAck(this.version, packetId, subAck.idAndPropertiesVariableHeader().properties(),
 				codes));
 		return Handling.SKIP;
+	}
+
+	private void sendWaiting() {
+		ByteBuf answer;
+		while ((answer = this.waiting.poll()) != null) {
+			this.out.toBrowser(answer);
+		}
 	}
 
 	@Override

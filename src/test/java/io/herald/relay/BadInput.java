@@ -35,11 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class BadInput {
 
-	private static final String CLIENT_ID = "bad-input";
-
 	private final String name;
 
 	private MqttVersion version = MqttVersion.MQTT_3_1_1;
+
+	private String clientId = "bad-input";
 
 	private final Map<String, String> headers = new LinkedHashMap<>();
 
@@ -73,7 +73,17 @@ final class BadInput {
 
 	/** The browser speaks MQTT 5 (its CONNECT says so, and replies are decoded as such). */
 	BadInput mqtt5() {
-		this.version = MqttVersion.MQTT_5;
+		return speaks(MqttVersion.MQTT_5);
+	}
+
+	BadInput speaks(MqttVersion spoken) {
+		this.version = spoken;
+		return this;
+	}
+
+	/** The client id of the CONNECTs the browser sends. */
+	BadInput clientId(String id) {
+		this.clientId = id;
 		return this;
 	}
 
@@ -218,16 +228,22 @@ final class BadInput {
 			});
 			return;
 		}
-		assertThat(this.status).as("handshake status").isZero();
-		long opened = System.nanoTime();
-		client.speaking(this.version);
-		this.steps.forEach((step) -> step.run(client));
-		int code = client.awaitCloseCode();
-		Duration elapsed = Duration.ofNanos(System.nanoTime() - opened);
-		assertThat(client.received()).extracting(BadInput::describe).containsExactlyElementsOf(this.replies);
-		assertThat(code).as("close code (reason %s)", client.closeReason()).isEqualTo(this.closeCode);
-		assertThat(String.valueOf(client.closeReason())).contains(this.reason);
-		assertThat(elapsed).isGreaterThanOrEqualTo(this.notBefore);
+		try {
+			assertThat(this.status).as("handshake status").isZero();
+			long opened = System.nanoTime();
+			client.speaking(this.version);
+			this.steps.forEach((step) -> step.run(client));
+			int code = client.awaitCloseCode();
+			Duration elapsed = Duration.ofNanos(System.nanoTime() - opened);
+			assertThat(client.received()).extracting(BadInput::describe).containsExactlyElementsOf(this.replies);
+			assertThat(code).as("close code (reason %s)", client.closeReason()).isEqualTo(this.closeCode);
+			assertThat(String.valueOf(client.closeReason())).contains(this.reason);
+			assertThat(elapsed).isGreaterThanOrEqualTo(this.notBefore);
+		}
+		finally {
+			// A case that failed leaves no connection behind for the next ones to trip on.
+			client.abort();
+		}
 	}
 
 	/** A packet as the table writes it: its type, and the codes it carries in hex. */
@@ -272,7 +288,7 @@ final class BadInput {
 	private MqttMessage connect(@Nullable String token, int keepAliveSeconds) {
 		MqttMessageBuilders.ConnectBuilder connect = MqttMessageBuilders.connect()
 			.protocolVersion(this.version)
-			.clientId(CLIENT_ID)
+			.clientId(this.clientId)
 			.cleanSession(true)
 			.keepAlive(keepAliveSeconds);
 		if (token != null) {

@@ -117,13 +117,39 @@ class RelayBadInputIntegrationTests {
 					.closesNotBefore(Duration.ofMillis(1500)),
 				BadInput.of("a CONNECT declaring the largest remaining length")
 					.sends(hex("10 FF FF FF 7F"))
-					.closes(1009, "MQTT packet of 268435455 bytes is larger than herald.relay.max-frame-size (262144 bytes)"),
+					.closes(1009,
+							"MQTT packet of 268435455 bytes is larger than herald.relay.max-frame-size (262144 bytes)"),
+				BadInput.of("a CONNECT whose user name runs past its end")
+					// User name of 255 bytes, 1 there: the decoder would wait for the rest of the packet.
+					.sends(hex("10 10 00 04 4D 51 54 54 04 82 00 1E 00 01 61 00 FF 78"))
+					.closes(1002, "Malformed MQTT: CONNECT: "),
+				BadInput.of("a SUBSCRIBE whose filter runs past its end")
+					.connects(null)
+					.sends(hex("82 05 00 01 00 FF 61"))
+					.answered("CONNACK 0x00")
+					.closes(1002, "Malformed MQTT: SUBSCRIBE: ")
+					.reachesBroker(),
+				BadInput.of("an MQTT 3.1 client id over 23 characters with the identity before it")
+					.offering("mqttv3.1")
+					.speaks(MqttVersion.MQTT_3_1)
+					.clientId("a-client-id-of-23-chars")
+					.connects(null)
+					.answered("CONNACK 0x02")
+					.closes(1002, "Client id rejected"),
+				BadInput.of("a client id over 65,535 bytes with the identity before it")
+					.clientId("x".repeat(65_535))
+					.connects(ADMIN)
+					.answered("CONNACK 0x02")
+					.closes(1002, "Client id rejected"),
 				BadInput.of("SUBSCRIBE before CONNECT")
 					.sends(subscribe(1, "/news/#"))
 					.closes(1002, "Malformed MQTT: the first packet must be CONNECT"),
 				BadInput.of("a second CONNECT")
 					.connects(null)
-					.sends(MqttMessageBuilders.connect().clientId("again").protocolVersion(MqttVersion.MQTT_3_1_1).build())
+					.sends(MqttMessageBuilders.connect()
+						.clientId("again")
+						.protocolVersion(MqttVersion.MQTT_3_1_1)
+						.build())
 					.answered("CONNACK 0x00")
 					.closes(1002, "Malformed MQTT: a second CONNECT")
 					.reachesBroker(),
