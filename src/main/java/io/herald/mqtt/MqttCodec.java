@@ -2,9 +2,11 @@ package io.herald.mqtt;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageFactory;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -38,7 +40,8 @@ public final class MqttCodec {
 	/**
 	 * Decode one complete packet of a connection speaking {@code version} (ignored for CONNECT,
 	 * which says its own). The packet's bytes are consumed and released.
-	 * @return the message; a malformed packet gives a message whose decoder result is a failure
+	 * @return the message; a malformed packet gives a message whose decoder result is a failure,
+	 * one whose fields run past its end included
 	 */
 	public static MqttMessage decode(ByteBuf packet, MqttVersion version) {
 		return CODECS.get().decodeOne(packet, version);
@@ -59,7 +62,10 @@ public final class MqttCodec {
 			this.channel = newChannel();
 		}
 		if (message == null) {
-			throw new IllegalStateException("Not a complete MQTT packet");
+			// The decoder replays a packet until all its fields are there: a whole one whose field
+			// lengths run past its end would wait for bytes that belong to the next packet.
+			return MqttMessageFactory
+				.newInvalidMessage(new DecoderException("a field runs past the end of the packet"));
 		}
 		return message;
 	}

@@ -2,9 +2,11 @@ package io.herald.relay;
 
 import java.nio.charset.StandardCharsets;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectPayload;
 import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +18,12 @@ final class BrokerConnect {
 
 	/** Separates the identity from the browser's own client id in the id the broker sees. */
 	static final char SEPARATOR = '|';
+
+	/** MQTT 3.1's longest client id, in characters (netty-codec-mqtt's encoder keeps to it). */
+	private static final int MQTT_3_1_MAX_CLIENT_ID = 23;
+
+	/** The most bytes an MQTT string can have. */
+	private static final int MAX_STRING_BYTES = 65_535;
 
 	private BrokerConnect() {
 	}
@@ -32,6 +40,16 @@ final class BrokerConnect {
 				payload.willProperties(), payload.willTopic(), payload.willMessageInBytes(), username,
 				(password != null) ? password.getBytes(StandardCharsets.UTF_8) : null);
 		return new MqttConnectMessage(connect.fixedHeader(), rewritten, bound);
+	}
+
+	/**
+	 * Whether the client id the broker sees still fits {@code version}'s limit: 23 characters in
+	 * MQTT 3.1, 65,535 bytes of UTF-8 otherwise, whose 16-bit length would wrap silently.
+	 */
+	static boolean clientIdFits(@Nullable String subject, String clientId, MqttVersion version) {
+		String bound = clientId(subject, clientId);
+		return (version == MqttVersion.MQTT_3_1) ? bound.length() <= MQTT_3_1_MAX_CLIENT_ID
+				: ByteBufUtil.utf8Bytes(bound) <= MAX_STRING_BYTES;
 	}
 
 	/**

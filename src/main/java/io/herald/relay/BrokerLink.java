@@ -64,6 +64,9 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 
 	private boolean disconnectSeen;
 
+	/** Whether something was sent to the browser since it was last flushed. */
+	private boolean browserUnflushed;
+
 	BrokerLink(BrowserSide browser, EventLoop eventLoop, RelayRegistry registry, RelayProperties properties,
 			@Nullable RelayGate gate, @Nullable String urlToken) {
 		this.browser = browser;
@@ -239,6 +242,10 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		if (this.broker != null) {
 			this.broker.flush();
 		}
+		// Herald's own answers to what the browser sent (a refused PUBLISH's PUBACK) wait for no broker read.
+		if (this.browserUnflushed) {
+			flushBrowser();
+		}
 	}
 
 	/** The browser takes more again, after {@link BrowserSide#isWritable()} said it did not. */
@@ -311,6 +318,7 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 			return;
 		}
 		this.browser.send(packet);
+		this.browserUnflushed = true;
 		if (!this.browser.isWritable() && this.broker != null) {
 			this.broker.config().setAutoRead(false);
 		}
@@ -327,6 +335,11 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 	}
 
 	void brokerReadComplete() {
+		flushBrowser();
+	}
+
+	private void flushBrowser() {
+		this.browserUnflushed = false;
 		this.browser.flush();
 	}
 

@@ -87,7 +87,7 @@ final class MqttGuard implements PacketStream.Handler {
 		this.access = access;
 		this.settings = settings;
 		this.urlToken = urlToken;
-		this.browserPackets = new PacketStream(this, settings.maxPacketSize(), ByteBufAllocator.DEFAULT);
+		this.browserPackets = new PacketStream(this, settings.maxPacketSize(), out.alloc());
 		this.subscriptions = new Subscriptions(out, settings.maxSubscriptions());
 		this.publishRate = new PublishRate(settings.maxPublishRate(), settings.publishBurst());
 		this.timer = out.eventLoop().schedule(this::connectTimedOut, settings.connectTimeout().toNanos(),
@@ -262,6 +262,14 @@ final class MqttGuard implements PacketStream.Handler {
 			notAuthorized("Not authorized to publish the will to " + connect.payload().willTopic());
 			return;
 		}
+		if (!BrokerConnect.clientIdFits(admission.subject(), connect.payload().clientIdentifier(), this.version)) {
+			this.out.toBrowser(MqttReplies.connAck(this.version,
+					MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+					MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID));
+			refuse(CloseCause.protocolError(
+					"Client id rejected: with the identity before it, it is longer than MQTT allows"));
+			return;
+		}
 		this.out.toBroker(MqttCodec.encode(BrokerConnect.rewrite(connect, admission.subject(), this.settings),
 				this.version));
 		this.out.admitted();
@@ -312,13 +320,20 @@ final class MqttGuard implements PacketStream.Handler {
 		if (!this.publishRate.tryAcquire(System.nanoTime())) {
 			head.release();
 			if (this.version == MqttVersion.MQTT_5) {
-				this.out.toBrowser(MqttReplies.disconnect(MqttReplies.RATE_TOO_HIGH));
+				this.subscriptions.reply(MqttReplies.disconnect(MqttReplies.RATE_TOO_HIGH));
 			}
 			refuse(CloseCause.policy("More than " + this.settings.maxPublishRate()
 					+ " messages per second (herald.relay.max-publish-rate)"));
 			return Handling.SKIP;
 		}
-		Published published = readPublish(head);
+		Published published;
+		try {
+			published = readPublish(head);
+		}
+		catch (MqttFramer.MalformedPacketException ex) {
+			head.release();
+			throw ex;
+		}
 		if (this.rights.mayPublish(published.topic())) {
 			this.out.toBroker(head);
 			return Handling.PASS;
@@ -329,7 +344,7 @@ final class MqttGuard implements PacketStream.Handler {
 			refuse(CloseCause.policy(CloseReasons.fit("Not authorized to publish to " + published.topic())));
 		}
 		else if (qos > 0) {
-			this.out.toBrowser(MqttReplies.publishRefused(qos, published.packetId()));
+			this.subscriptions.reply(MqttReplies.publishRefused(qos, published.packetId()));
 		}
 		return Handling.SKIP;
 	}
@@ -420,7 +435,7 @@ final class MqttGuard implements PacketStream.Handler {
 			return;
 		}
 		if (this.version == MqttVersion.MQTT_5) {
-			this.out.toBrowser(MqttReplies.disconnect(MqttReplies.NOT_AUTHORIZED));
+			this.subscriptions.reply(MqttReplies.disconnect(MqttReplies.NOT_AUTHORIZED));
 		}
 		refuse(CloseCause.policy("Token expired"));
 	}
@@ -451,6 +466,11 @@ final class MqttGuard implements PacketStream.Handler {
 		String id();
 
 		EventLoop eventLoop();
+
+		/** Where the packets the guard holds while it reads them are allocated. */
+		default ByteBufAllocator alloc() {
+			return ByteBufAllocator.DEFAULT;
+		}
 
 		/** Bytes for the broker, in order; ownership passes. */
 		void toBroker(ByteBuf bytes);

@@ -1,18 +1,20 @@
 package io.herald.relay;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
@@ -33,11 +35,18 @@ import io.herald.security.TopicRights;
  * One browser's subscriptions as Herald lets them through: each SUBSCRIBE's filters checked
  * against its rights and its limit, denied ones answered with a failure in their own SUBACK slot
  * while the others still go to the broker, whose SUBACK is widened back to the browser's filters.
- * Only those SUBACKs are read on the way back; every other byte from the broker passes as it came.
+ * Only those SUBACKs and the broker's CONNACK are read on the way back: Herald's own answers wait
+ * for that CONNACK, which MQTT has the browser get first, and go in between the broker's packets.
+ * Every other byte from the broker passes as it came.
  */
 final class Subscriptions implements PacketStream.Handler {
 
+	private static final int CONNACK = 2;
+
 	private static final int SUBACK = 9;
+
+	/** The largest CONNACK or SUBACK from the broker Herald holds to read. */
+	private static final int MAX_HELD = 65_536;
 
 	/** A slot the broker's SUBACK fills. */
 	private static final int BROKER = -1;
@@ -53,12 +62,20 @@ final class Subscriptions implements PacketStream.Handler {
 
 	private final PacketStream brokerPackets;
 
+	/** Herald's own answers to the browser, waiting for the broker's CONNACK or the end of a packet. */
+	private final Queue<ByteBuf> waiting = new ArrayDeque<>();
+
+	private boolean connAckSeen;
+
+	/** How the broker's current packet is handled. */
+	private Handling handling = Handling.PASS;
+
 	private MqttVersion version = MqttVersion.MQTT_3_1_1;
 
 	Subscriptions(MqttGuard.Output out, int max) {
 		this.out = out;
 		this.max = max;
-		this.brokerPackets = new PacketStream(this, 65_536, ByteBufAllocator.DEFAULT);
+		this.brokerPackets = new PacketStream(this, MAX_HELD, out.alloc());
 	}
 
 	/**
@@ -102,8 +119,8 @@ final class Subscriptions implements PacketStream.Handler {
 		}
 		original.release();
 		if (allowed.isEmpty()) {
-			this.out.toBrowser(MqttReplies.subAck(version, packetId,
-					message.idAndPropertiesVariableHeader().properties(), codes));
+			// The SUBSCRIBE's properties are not the SUBACK's to carry: MQTT 5 allows it no Subscription Identifier.
+			reply(MqttReplies.subAck(version, packetId, MqttProperties.NO_PROPERTIES, codes));
 			return;
 		}
 		this.version = version;
@@ -136,13 +153,43 @@ final class Subscriptions implements PacketStream.Handler {
 		return filter;
 	}
 
-	/** Bytes from the broker, on their way to the browser; ownership passes. */
+	/**
+	 * Send the browser a packet Herald answers with itself (ownership passes): between two of the
+	 * broker's packets, never inside one that is still arriving, and never before the broker's
+	 * CONNACK, which MQTT has the browser get first.
+	 */
+	void reply(ByteBuf packet) {
+		if (this.connAckSeen && this.waiting.isEmpty() && this.brokerPackets.atBoundary()) {
+			this.out.toBrowser(packet);
+		}
+		else {
+			this.waiting.add(packet);
+		}
+	}
+
+	/**
+	 * Bytes from the broker, on their way to the browser; ownership passes.
+	 * @throws MqttFramer.MalformedPacketException if they are not MQTT as Herald reads it
+	 */
 	void fromBroker(ByteBuf chunk, MqttVersion version) {
-		this.brokerPackets.feed(chunk);
+		try {
+			this.brokerPackets.feed(chunk);
+		}
+		catch (PacketStream.PacketTooLargeException ex) {
+			throw new MqttFramer.MalformedPacketException(
+					"a CONNACK or SUBACK larger than the " + MAX_HELD + " bytes Herald reads");
+		}
+		if (this.connAckSeen && this.brokerPackets.atBoundary()) {
+			sendWaiting();
+		}
 	}
 
 	void discard() {
 		this.brokerPackets.discard();
+		ByteBuf packet;
+		while ((packet = this.waiting.poll()) != null) {
+			packet.release();
+		}
 	}
 
 	@Override
@@ -150,11 +197,38 @@ final class Subscriptions implements PacketStream.Handler {
 		if (type == MqttFramer.DISCONNECT) {
 			this.out.brokerDisconnect();
 		}
-		return (type == SUBACK && !this.widen.isEmpty()) ? Handling.HOLD : Handling.PASS;
+		if ((type == CONNACK && !this.connAckSeen) || (type == SUBACK && !this.widen.isEmpty())) {
+			this.handling = Handling.HOLD;
+		}
+		else {
+			// Herald's waiting answers go in before this packet: its fixed header is where it begins.
+			this.handling = (this.connAckSeen && !this.waiting.isEmpty()) ? Handling.HEAD : Handling.PASS;
+		}
+		return this.handling;
+	}
+
+	@Override
+	public int headLength(int type, int flags, ByteBuf head, int bodyBytes) {
+		return 0;
 	}
 
 	@Override
 	public Handling decide(ByteBuf packet, int type, int flags, int remainingLength) {
+		if (type == CONNACK && !this.connAckSeen) {
+			this.connAckSeen = true;
+			this.out.toBrowser(packet);
+			sendWaiting();
+			return Handling.SKIP;
+		}
+		sendWaiting();
+		if (this.handling == Handling.HEAD) {
+			this.out.toBrowser(packet);
+			return Handling.PASS;
+		}
+		if (remainingLength < 2) {
+			packet.release();
+			throw new MqttFramer.MalformedPacketException("SUBACK without a packet id");
+		}
 		int packetId = packet.getUnsignedShort(packet.writerIndex() - remainingLength);
 		int[] codes = this.widen.remove(packetId);
 		if (codes == null) {
@@ -166,6 +240,9 @@ final class Subscriptions implements PacketStream.Handler {
 			throw new MqttFramer.MalformedPacketException("SUBACK: " + message.decoderResult().cause().getMessage());
 		}
 		MqttSubAckMessage subAck = (MqttSubAckMessage) message;
+		if (subAck.payload().typedReasonCodes().contains(null)) {
+			throw new MqttFramer.MalformedPacketException("SUBACK with a reason code MQTT does not define");
+		}
 		List<Integer> fromBroker = subAck.payload().reasonCodes();
 		int next = 0;
 		for (int i = 0; i < codes.length; i++) {
@@ -176,6 +253,13 @@ final class Subscriptions implements PacketStream.Handler {
 		this.out.toBrowser(MqttReplies.subAck(this.version, packetId, subAck.idAndPropertiesVariableHeader().properties(),
 				codes));
 		return Handling.SKIP;
+	}
+
+	private void sendWaiting() {
+		ByteBuf answer;
+		while ((answer = this.waiting.poll()) != null) {
+			this.out.toBrowser(answer);
+		}
 	}
 
 	@Override

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +32,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.herald.mqtt.MqttCodec;
+import io.herald.mqtt.MqttFramer;
 import io.herald.security.TopicRights;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The gate packet by packet, without a network: what the broker and the browser each get.
@@ -129,6 +133,102 @@ class MqttGuardTests {
 	}
 
 	@Test
+	void answersGivenBeforeTheBrokersConnAckFollowIt() {
+		ByteBuf connect = connectPacket(MqttVersion.MQTT_3_1_1, GOOD, "browser-1", null);
+		ByteBuf subscribe = subscribe(MqttVersion.MQTT_3_1_1, 3, "/secret/#");
+		browser(Unpooled.wrappedBuffer(connect, subscribe), MqttVersion.MQTT_3_1_1);
+		this.loop.runPendingTasks();
+		assertThat(this.out.toBrowser).isEmpty();
+		this.guard.fromBroker(brokerConnAck(MqttVersion.MQTT_3_1_1));
+		assertThat(this.out.toBrowser).extracting((packet) -> decode(packet, MqttVersion.MQTT_3_1_1).fixedHeader()
+			.messageType()).containsExactly(MqttMessageType.CONNACK, MqttMessageType.SUBACK);
+	}
+
+	@Test
+	void subAckHeraldGivesCarriesNoneOfTheSubscribesProperties() {
+		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		MqttProperties properties = new MqttProperties();
+		properties.add(new MqttProperties.IntegerProperty(
+				MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value(), 42));
+		browser(MqttCodec.encode(MqttMessageBuilders.subscribe()
+			.messageId(4)
+			.properties(properties)
+			.addSubscription(MqttQoS.AT_LEAST_ONCE, "/secret/#")
+			.build(), MqttVersion.MQTT_5), MqttVersion.MQTT_5);
+		MqttSubAckMessage subAck = (MqttSubAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
+		assertThat(subAck.payload().reasonCodes()).containsExactly(0x87);
+		assertThat(subAck.idAndPropertiesVariableHeader().properties().isEmpty()).isTrue();
+	}
+
+	@Test
+	void answerHeraldGivesWaitsForTheEndOfThePacketTheBrokerIsSending() {
+		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		byte[] publish = bytes(publish(MqttVersion.MQTT_5, "/news/europe/sport", 0, 0, null, "goal"));
+		this.guard.fromBroker(Unpooled.wrappedBuffer(publish, 0, 6));
+		browser(subscribe(MqttVersion.MQTT_5, 4, "/secret/#"), MqttVersion.MQTT_5);
+		assertThat(concat(this.out.toBrowser)).hasSize(6);
+		this.guard.fromBroker(Unpooled.wrappedBuffer(publish, 6, publish.length - 6));
+		byte[] browserGot = concat(this.out.toBrowser);
+		assertThat(Arrays.copyOf(browserGot, publish.length)).isEqualTo(publish);
+		MqttSubAckMessage subAck = (MqttSubAckMessage) decode(this.out.toBrowser.get(this.out.toBrowser.size() - 1),
+				MqttVersion.MQTT_5);
+		assertThat(subAck.payload().reasonCodes()).containsExactly(0x87);
+	}
+
+	@Test
+	void brokerPacketSplitInsideItsFixedHeaderReachesTheBrowserWhole() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
+		// A remaining length of two bytes, each in a read of its own.
+		byte[] publish = bytes(publish(MqttVersion.MQTT_3_1_1, "/news/europe/sport", 0, 0, null, "x".repeat(200)));
+		for (byte b : publish) {
+			this.guard.fromBroker(Unpooled.wrappedBuffer(new byte[] { b }));
+		}
+		assertThat(concat(this.out.toBrowser)).isEqualTo(publish);
+	}
+
+	@Test
+	void browserPacketSplitInsideItsFixedHeaderReachesTheBrokerWhole() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
+		this.guard.fromBrowser(Unpooled.wrappedBuffer(new byte[] { (byte) 0xC0 }));
+		this.guard.fromBrowser(Unpooled.wrappedBuffer(new byte[] { 0x00 }));
+		assertThat(concat(this.out.toBroker.subList(1, this.out.toBroker.size())))
+			.isEqualTo(new byte[] { (byte) 0xC0, 0x00 });
+	}
+
+	@Test
+	void connectWhoseFieldsRunPastItsEndClosesWithProtocolError() {
+		// A user name of 255 bytes, of which 1 is there.
+		byte[] connect = HexFormat.ofDelimiter(" ").parseHex("10 10 00 04 4D 51 54 54 04 82 00 1E 00 01 61 00 FF 78");
+		browser(Unpooled.wrappedBuffer(connect), MqttVersion.MQTT_3_1_1);
+		assertThat(this.out.refused.code()).isEqualTo(CloseCause.PROTOCOL_ERROR);
+		assertThat(this.out.refused.reason()).startsWith("Malformed MQTT: CONNECT: ");
+		assertThat(this.out.toBroker).isEmpty();
+	}
+
+	@Test
+	void mqtt31ClientIdTheIdentityMakesTooLongIsRejected() {
+		// "alice|" and 18 characters: 24, one more than MQTT 3.1 allows.
+		browser(connectPacket(MqttVersion.MQTT_3_1, GOOD, "client-id-18-chars", null), MqttVersion.MQTT_3_1);
+		this.loop.runPendingTasks();
+		MqttConnAckMessage connAck = (MqttConnAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_3_1);
+		assertThat(connAck.variableHeader().connectReturnCode())
+			.isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+		assertThat(this.out.refused.code()).isEqualTo(CloseCause.PROTOCOL_ERROR);
+		assertThat(this.out.admitted).isFalse();
+		assertThat(this.out.toBroker).isEmpty();
+	}
+
+	@Test
+	void brokerSubAckLargerThanHeraldReadsIsMalformed() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
+		browser(subscribe(MqttVersion.MQTT_3_1_1, 7, "/news/a", "/secret/#"), MqttVersion.MQTT_3_1_1);
+		// A SUBACK of 2 MiB is held to be widened: more than Herald reads.
+		ByteBuf subAckHeader = Unpooled.wrappedBuffer(new byte[] { (byte) 0x90, (byte) 0xFF, (byte) 0xFF, 0x7F });
+		assertThatExceptionOfType(MqttFramer.MalformedPacketException.class)
+			.isThrownBy(() -> this.guard.fromBroker(subAckHeader));
+	}
+
+	@Test
 	void filtersBeyondTheLimitGetFailure() {
 		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
 		browser(subscribe(MqttVersion.MQTT_3_1_1, 2, "/news/a", "/news/b", "/news/c", "/news/d"),
@@ -222,9 +322,20 @@ class MqttGuardTests {
 		assertThat(disconnect.fixedHeader().messageType()).isEqualTo(MqttMessageType.DISCONNECT);
 	}
 
+	/** CONNECT, and if it is let in, the broker's CONNACK to the browser, which the test then forgets. */
 	private void connect(MqttVersion version, String token, String clientId) {
 		browser(connectPacket(version, token, clientId, null), version);
 		this.loop.runPendingTasks();
+		if (this.out.admitted) {
+			this.guard.fromBroker(brokerConnAck(version));
+			assertThat(this.out.toBrowser).hasSize(1);
+			this.out.toBrowser.remove(0).release();
+		}
+	}
+
+	private static ByteBuf brokerConnAck(MqttVersion version) {
+		return MqttReplies.connAck(version, MqttConnectReturnCode.CONNECTION_ACCEPTED,
+				MqttConnectReturnCode.CONNECTION_ACCEPTED);
 	}
 
 	private void browser(ByteBuf packet, MqttVersion version) {
@@ -294,6 +405,15 @@ class MqttGuardTests {
 		}
 		decoder.finishAndReleaseAll();
 		return packets;
+	}
+
+	private static byte[] bytes(ByteBuf packet) {
+		try {
+			return ByteBufUtil.getBytes(packet);
+		}
+		finally {
+			packet.release();
+		}
 	}
 
 	private static byte[] concat(List<ByteBuf> buffers) {

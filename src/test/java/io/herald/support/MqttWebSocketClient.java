@@ -5,7 +5,9 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +21,8 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
 import org.awaitility.Awaitility;
@@ -30,6 +34,9 @@ import org.awaitility.Awaitility;
 public final class MqttWebSocketClient implements WebSocket.Listener {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().sslContext(TestTls.trustingAll()).build();
+
+	/** Where netty-codec-mqtt keeps the protocol version it decodes. */
+	private static final AttributeKey<MqttVersion> VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
 	private final EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder(1024 * 1024));
 
@@ -48,14 +55,33 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 
 	/** Open a WebSocket to {@code uri} (ws or wss) offering the given subprotocols. */
 	public static MqttWebSocketClient connect(URI uri, String subprotocol, String... more) {
+		String[] subprotocols = new String[more.length + 1];
+		subprotocols[0] = subprotocol;
+		System.arraycopy(more, 0, subprotocols, 1, more.length);
+		return connect(uri, Map.of(), subprotocols);
+	}
+
+	/**
+	 * Open a WebSocket to {@code uri} with extra request {@code headers} (an {@code Origin}),
+	 * offering {@code subprotocols}, or none at all when there are none.
+	 */
+	public static MqttWebSocketClient connect(URI uri, Map<String, String> headers, String... subprotocols) {
 		MqttWebSocketClient client = new MqttWebSocketClient();
-		client.webSocket = HTTP.newWebSocketBuilder()
-			.subprotocols(subprotocol, more)
-			.connectTimeout(Duration.ofSeconds(10))
-			.buildAsync(uri, client)
-			.orTimeout(15, TimeUnit.SECONDS)
-			.join();
+		WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+		headers.forEach(builder::header);
+		if (subprotocols.length > 0) {
+			builder.subprotocols(subprotocols[0], Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+		}
+		client.webSocket = builder.buildAsync(uri, client).orTimeout(15, TimeUnit.SECONDS).join();
 		return client;
+	}
+
+	/** Decode what the server sends as {@code version} (the server speaks the CONNECT's version). */
+	public MqttWebSocketClient speaking(MqttVersion version) {
+		synchronized (this.decoder) {
+			this.decoder.attr(VERSION).set(version);
+		}
+		return this;
 	}
 
 	public String subprotocol() {
@@ -82,6 +108,11 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 
 	public void send(ByteBuffer bytes) {
 		this.webSocket.sendBinary(bytes, true).orTimeout(10, TimeUnit.SECONDS).join();
+	}
+
+	/** Start sending {@code bytes} as one binary message, without waiting for it to be written. */
+	public CompletableFuture<WebSocket> sendAsync(ByteBuffer bytes) {
+		return this.webSocket.sendBinary(bytes, true);
 	}
 
 	public void sendText(String text) {
