@@ -64,6 +64,9 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 
 	private boolean disconnectSeen;
 
+	/** Whether something was sent to the browser since it was last flushed. */
+	private boolean browserUnflushed;
+
 	BrokerLink(BrowserSide browser, EventLoop eventLoop, RelayRegistry registry, RelayProperties properties,
 			@Nullable RelayGate gate, @Nullable String urlToken) {
 		this.browser = browser;
@@ -239,6 +242,9 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		if (this.broker != null) {
 			this.broker.flush();
 		}
+		// What the gate answered the browser itself while reading (a SUBACK, a refused PUBLISH's
+		// PUBACK) has no broker read to flush it.
+		flushBrowser();
 	}
 
 	/** The browser takes more again, after {@link BrowserSide#isWritable()} said it did not. */
@@ -311,6 +317,7 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 			return;
 		}
 		this.browser.send(packet);
+		this.browserUnflushed = true;
 		if (!this.browser.isWritable() && this.broker != null) {
 			this.broker.config().setAutoRead(false);
 		}
@@ -327,7 +334,14 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 	}
 
 	void brokerReadComplete() {
-		this.browser.flush();
+		flushBrowser();
+	}
+
+	private void flushBrowser() {
+		if (this.browserUnflushed) {
+			this.browserUnflushed = false;
+			this.browser.flush();
+		}
 	}
 
 	void brokerWritabilityChanged(boolean writable) {
