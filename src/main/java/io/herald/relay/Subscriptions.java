@@ -39,6 +39,9 @@ final class Subscriptions implements PacketStream.Handler {
 
 	private static final int SUBACK = 9;
 
+	/** How a shared subscription begins (MQTT 5, and the MQTT 3.1.1 of brokers that have them). */
+	private static final String SHARED = "$share/";
+
 	/** A slot the broker's SUBACK fills. */
 	private static final int BROKER = -1;
 
@@ -77,7 +80,7 @@ final class Subscriptions implements PacketStream.Handler {
 		Set<String> adding = new HashSet<>();
 		for (int i = 0; i < codes.length; i++) {
 			String filter = checked(requested.get(i).topicFilter(), original);
-			if (!rights.maySubscribe(filter)) {
+			if (!rights.maySubscribe(receiving(filter))) {
 				codes[i] = (version == MqttVersion.MQTT_5) ? MqttReplies.NOT_AUTHORIZED : MqttReplies.FAILURE;
 			}
 			else if (!this.active.contains(filter) && !adding.contains(filter)
@@ -134,6 +137,25 @@ final class Subscriptions implements PacketStream.Handler {
 			throw new MqttFramer.MalformedPacketException("topic filter is not valid UTF-8");
 		}
 		return filter;
+	}
+
+	/**
+	 * The filter whose messages a subscription to {@code filter} receives: for a shared
+	 * subscription {@code $share/<group>/<filter>}, the filter after the group, so that it is judged
+	 * as a plain subscription to that filter would be; otherwise {@code filter} itself (a malformed
+	 * shared subscription is then judged as a {@code $}-topic filter, which the broker refuses
+	 * anyway).
+	 */
+	static String receiving(String filter) {
+		if (!filter.startsWith(SHARED)) {
+			return filter;
+		}
+		int end = filter.indexOf('/', SHARED.length());
+		if (end <= SHARED.length() || end == filter.length() - 1) {
+			return filter;
+		}
+		String group = filter.substring(SHARED.length(), end);
+		return (group.indexOf('+') < 0 && group.indexOf('#') < 0) ? filter.substring(end + 1) : filter;
 	}
 
 	/** Bytes from the broker, on their way to the browser; ownership passes. */

@@ -129,6 +129,19 @@ class MqttGuardTests {
 	}
 
 	@Test
+	void sharedSubscriptionIsJudgedByTheFilterAfterItsGroup() {
+		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		browser(subscribe(MqttVersion.MQTT_5, 3, "$share/g//news/+/sport", "$share/g//secret/#", "$share/+//news/a"),
+				MqttVersion.MQTT_5);
+		MqttSubscribeMessage toBroker = (MqttSubscribeMessage) decode(this.out.toBroker.get(1), MqttVersion.MQTT_5);
+		assertThat(toBroker.payload().topicSubscriptions()).extracting("topicFilter")
+			.containsExactly("$share/g//news/+/sport");
+		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_5, 3, 1));
+		MqttSubAckMessage subAck = (MqttSubAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
+		assertThat(subAck.payload().reasonCodes()).containsExactly(1, 0x87, 0x87);
+	}
+
+	@Test
 	void filtersBeyondTheLimitGetFailure() {
 		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
 		browser(subscribe(MqttVersion.MQTT_3_1_1, 2, "/news/a", "/news/b", "/news/c", "/news/d"),
