@@ -329,7 +329,7 @@ final class MqttGuard implements PacketStream.Handler {
 			refuse(CloseCause.policy(CloseReasons.fit("Not authorized to publish to " + published.topic())));
 		}
 		else if (qos > 0) {
-			this.out.toBrowser(MqttReplies.publishRefused(qos, published.packetId()));
+			this.subscriptions.answer(MqttReplies.publishRefused(qos, published.packetId()));
 		}
 		return Handling.SKIP;
 	}

@@ -1,10 +1,12 @@
 package io.herald.relay;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 
 import io.netty.buffer.ByteBuf;
@@ -33,9 +35,12 @@ import io.herald.security.TopicRights;
  * One browser's subscriptions as Herald lets them through: each SUBSCRIBE's filters checked
  * against its rights and its limit, denied ones answered with a failure in their own SUBACK slot
  * while the others still go to the broker, whose SUBACK is widened back to the browser's filters.
- * Only those SUBACKs are read on the way back; every other byte from the broker passes as it came.
+ * Only those SUBACKs and the CONNACK are read on the way back (Herald's own answers wait behind the
+ * CONNACK); every other byte from the broker passes as it came.
  */
 final class Subscriptions implements PacketStream.Handler {
+
+	private static final int CONNACK = 2;
 
 	private static final int SUBACK = 9;
 
@@ -55,6 +60,11 @@ final class Subscriptions implements PacketStream.Handler {
 	private final Map<Integer, int[]> widen = new HashMap<>();
 
 	private final PacketStream brokerPackets;
+
+	/** Herald's own answers, held until the broker's CONNACK, which must reach the browser first. */
+	private final Queue<ByteBuf> answers = new ArrayDeque<>();
+
+	private boolean connAckPassed;
 
 	private MqttVersion version = MqttVersion.MQTT_3_1_1;
 
@@ -105,8 +115,7 @@ final class Subscriptions implements PacketStream.Handler {
 		}
 		original.release();
 		if (allowed.isEmpty()) {
-			this.out.toBrowser(MqttReplies.subAck(version, packetId,
-					message.idAndPropertiesVariableHeader().properties(), codes));
+			answer(MqttReplies.subAck(version, packetId, message.idAndPropertiesVariableHeader().properties(), codes));
 			return;
 		}
 		this.version = version;
@@ -158,6 +167,19 @@ final class Subscriptions implements PacketStream.Handler {
 		return (group.indexOf('+') < 0 && group.indexOf('#') < 0) ? filter.substring(end + 1) : filter;
 	}
 
+	/**
+	 * Send the browser a packet Herald answers with itself, behind the broker's CONNACK (a browser
+	 * may send SUBSCRIBE and PUBLISH before it has its CONNACK); ownership passes.
+	 */
+	void answer(ByteBuf packet) {
+		if (this.connAckPassed) {
+			this.out.toBrowser(packet);
+		}
+		else {
+			this.answers.add(packet);
+		}
+	}
+
 	/** Bytes from the broker, on their way to the browser; ownership passes. */
 	void fromBroker(ByteBuf chunk, MqttVersion version) {
 		this.brokerPackets.feed(chunk);
@@ -165,6 +187,10 @@ final class Subscriptions implements PacketStream.Handler {
 
 	void discard() {
 		this.brokerPackets.discard();
+		ByteBuf answer;
+		while ((answer = this.answers.poll()) != null) {
+			answer.release();
+		}
 	}
 
 	@Override
@@ -172,11 +198,23 @@ final class Subscriptions implements PacketStream.Handler {
 		if (type == MqttFramer.DISCONNECT) {
 			this.out.brokerDisconnect();
 		}
+		if (type == CONNACK) {
+			return this.connAckPassed ? Handling.PASS : Handling.HOLD;
+		}
 		return (type == SUBACK && !this.widen.isEmpty()) ? Handling.HOLD : Handling.PASS;
 	}
 
 	@Override
 	public Handling decide(ByteBuf packet, int type, int flags, int remainingLength) {
+		if (type == CONNACK) {
+			this.connAckPassed = true;
+			this.out.toBrowser(packet);
+			ByteBuf answer;
+			while ((answer = this.answers.poll()) != null) {
+				this.out.toBrowser(answer);
+			}
+			return Handling.SKIP;
+		}
 		int packetId = packet.getUnsignedShort(packet.writerIndex() - remainingLength);
 		int[] codes = this.widen.remove(packetId);
 		if (codes == null) {

@@ -121,7 +121,7 @@ class MqttGuardTests {
 
 	@Test
 	void allDeniedIsAnsweredByHeraldOnMqtt5With0x87() {
-		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		connected(MqttVersion.MQTT_5, GOOD, "browser-1");
 		browser(subscribe(MqttVersion.MQTT_5, 9, "/secret/#", "#"), MqttVersion.MQTT_5);
 		assertThat(this.out.toBroker).hasSize(1);
 		MqttSubAckMessage subAck = (MqttSubAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
@@ -139,6 +139,18 @@ class MqttGuardTests {
 		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_5, 3, 1));
 		MqttSubAckMessage subAck = (MqttSubAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
 		assertThat(subAck.payload().reasonCodes()).containsExactly(1, 0x87, 0x87);
+	}
+
+	@Test
+	void heraldsOwnAnswersWaitForTheBrokersConnack() {
+		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		browser(subscribe(MqttVersion.MQTT_5, 4, "/secret/#"), MqttVersion.MQTT_5);
+		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 1, 5, null, "x"), MqttVersion.MQTT_5);
+		assertThat(this.out.toBrowser).isEmpty();
+		this.guard.fromBroker(brokerConnAck(MqttVersion.MQTT_5));
+		assertThat(this.out.toBrowser)
+			.extracting((packet) -> decode(packet, MqttVersion.MQTT_5).fixedHeader().messageType())
+			.containsExactly(MqttMessageType.CONNACK, MqttMessageType.SUBACK, MqttMessageType.PUBACK);
 	}
 
 	@Test
@@ -170,7 +182,7 @@ class MqttGuardTests {
 
 	@Test
 	void deniedPublishOnMqtt5GetsPubackWith0x87AndTheSessionGoesOn() {
-		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		connected(MqttVersion.MQTT_5, GOOD, "browser-1");
 		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 1, 3, null, "x"), MqttVersion.MQTT_5);
 		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 0, 0, null, "dropped"), MqttVersion.MQTT_5);
 		MqttMessage puback = decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
@@ -183,7 +195,7 @@ class MqttGuardTests {
 
 	@Test
 	void publishByTopicAliasIsJudgedOnTheAliasedTopic() {
-		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		connected(MqttVersion.MQTT_5, GOOD, "browser-1");
 		browser(publish(MqttVersion.MQTT_5, "/news/europe/sport", 0, 0, 1, "set"), MqttVersion.MQTT_5);
 		browser(publish(MqttVersion.MQTT_5, "", 0, 0, 1, "by alias"), MqttVersion.MQTT_5);
 		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 1, 4, 2, "denied"), MqttVersion.MQTT_5);
@@ -238,6 +250,19 @@ class MqttGuardTests {
 	private void connect(MqttVersion version, String token, String clientId) {
 		browser(connectPacket(version, token, clientId, null), version);
 		this.loop.runPendingTasks();
+	}
+
+	/** Connect, and let the broker accept: Herald's own answers follow its CONNACK. */
+	private void connected(MqttVersion version, String token, String clientId) {
+		connect(version, token, clientId);
+		this.guard.fromBroker(brokerConnAck(version));
+		assertThat(this.out.toBrowser).hasSize(1);
+		this.out.toBrowser.remove(0).release();
+	}
+
+	private static ByteBuf brokerConnAck(MqttVersion version) {
+		return MqttReplies.connAck(version, MqttConnectReturnCode.CONNECTION_ACCEPTED,
+				MqttConnectReturnCode.CONNECTION_ACCEPTED);
 	}
 
 	private void browser(ByteBuf packet, MqttVersion version) {
