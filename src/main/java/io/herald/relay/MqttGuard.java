@@ -262,7 +262,12 @@ final class MqttGuard implements PacketStream.Handler {
 			notAuthorized("Not authorized to publish the will to " + connect.payload().willTopic());
 			return;
 		}
-		this.out.toBroker(MqttCodec.encode(BrokerConnect.rewrite(connect, admission.subject(), this.settings),
+		String assigned = (this.version == MqttVersion.MQTT_5 && connect.payload().clientIdentifier().isEmpty())
+				? BrokerConnect.newClientId() : null;
+		if (assigned != null) {
+			this.subscriptions.assignedClientId(assigned);
+		}
+		this.out.toBroker(MqttCodec.encode(BrokerConnect.rewrite(connect, admission.subject(), assigned, this.settings),
 				this.version));
 		this.out.admitted();
 		logger.debug("[{}] CONNECT admitted for {}", this.out.id(),

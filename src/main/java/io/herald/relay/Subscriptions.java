@@ -22,6 +22,7 @@ import io.netty.handler.codec.mqtt.MqttSubscribePayload;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import org.jspecify.annotations.Nullable;
 
 import io.herald.mqtt.InvalidTopicException;
 import io.herald.mqtt.MqttCodec;
@@ -65,6 +66,9 @@ final class Subscriptions implements PacketStream.Handler {
 	private final Queue<ByteBuf> answers = new ArrayDeque<>();
 
 	private boolean connAckPassed;
+
+	/** The client id Herald assigned the browser, for the CONNACK to tell it, or {@code null}. */
+	private @Nullable String assignedClientId;
 
 	private MqttVersion version = MqttVersion.MQTT_3_1_1;
 
@@ -180,6 +184,11 @@ final class Subscriptions implements PacketStream.Handler {
 		}
 	}
 
+	/** Herald assigned the browser {@code clientId}: the CONNACK is to tell it, as a broker's would. */
+	void assignedClientId(String clientId) {
+		this.assignedClientId = clientId;
+	}
+
 	/** Bytes from the broker, on their way to the browser; ownership passes. */
 	void fromBroker(ByteBuf chunk, MqttVersion version) {
 		this.brokerPackets.feed(chunk);
@@ -208,7 +217,8 @@ final class Subscriptions implements PacketStream.Handler {
 	public Handling decide(ByteBuf packet, int type, int flags, int remainingLength) {
 		if (type == CONNACK) {
 			this.connAckPassed = true;
-			this.out.toBrowser(packet);
+			this.out.toBrowser((this.assignedClientId != null) ? BrokerConnect.connAck(packet, this.assignedClientId)
+					: packet);
 			ByteBuf answer;
 			while ((answer = this.answers.poll()) != null) {
 				this.out.toBrowser(answer);

@@ -74,6 +74,27 @@ class MqttGuardTests {
 	}
 
 	@Test
+	void emptyClientIdOnMqtt5IsAssignedByHeraldBoundAndToldInTheConnack() {
+		connect(MqttVersion.MQTT_5, GOOD, "");
+		MqttConnectMessage connect = (MqttConnectMessage) decode(this.out.toBroker.get(0), MqttVersion.MQTT_5);
+		String bound = connect.payload().clientIdentifier();
+		assertThat(bound).startsWith("alice|herald-");
+		this.guard.fromBroker(brokerConnAck(MqttVersion.MQTT_5));
+		MqttConnAckMessage connAck = (MqttConnAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
+		assertThat(connAck.variableHeader()
+			.properties()
+			.getProperty(MqttProperties.MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value())
+			.value()).isEqualTo(bound.substring("alice|".length()));
+	}
+
+	@Test
+	void emptyClientIdOnMqtt311StaysEmptyForTheBroker() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "");
+		MqttConnectMessage connect = (MqttConnectMessage) decode(this.out.toBroker.get(0), MqttVersion.MQTT_3_1_1);
+		assertThat(connect.payload().clientIdentifier()).isEmpty();
+	}
+
+	@Test
 	void badTokenGetsNotAuthorizedAndTheBrokerIsNeverContacted() {
 		connect(MqttVersion.MQTT_3_1_1, "forged", "browser-1");
 		assertThat(this.out.admitted).isFalse();
