@@ -323,7 +323,14 @@ final class MqttGuard implements PacketStream.Handler {
 					+ " messages per second (herald.relay.max-publish-rate)"));
 			return Handling.SKIP;
 		}
-		Published published = readPublish(head);
+		Published published;
+		try {
+			published = readPublish(head);
+		}
+		catch (MqttFramer.MalformedPacketException ex) {
+			head.release();
+			throw ex;
+		}
 		if (this.rights.mayPublish(published.topic())) {
 			this.out.toBroker(head);
 			return Handling.PASS;

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.mqtt.MqttCodec;
 import io.herald.security.TopicRights;
+import io.herald.support.NettyLeakLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -224,6 +225,16 @@ class MqttGuardTests {
 		assertThat(brokerPackets(MqttVersion.MQTT_5)).extracting((message) -> message.fixedHeader().messageType())
 			.containsExactly(MqttMessageType.CONNECT, MqttMessageType.PUBLISH, MqttMessageType.PUBLISH);
 		assertThat(this.out.toBrowser).hasSize(2);
+	}
+
+	@Test
+	void publishToAWildcardTopicClosesAndReleasesWhatWasHeld() throws InterruptedException {
+		try (NettyLeakLog leaks = NettyLeakLog.capture()) {
+			connected(MqttVersion.MQTT_5, GOOD, "browser-1");
+			browser(publish(MqttVersion.MQTT_5, "/news/+/sport", 1, 6, null, "x"), MqttVersion.MQTT_5);
+			assertThat(this.out.refused.code()).isEqualTo(CloseCause.PROTOCOL_ERROR);
+			assertThat(leaks.collect()).isEmpty();
+		}
 	}
 
 	@Test
