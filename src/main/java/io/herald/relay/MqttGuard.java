@@ -270,7 +270,12 @@ final class MqttGuard implements PacketStream.Handler {
 					"Client id rejected: with the identity before it, it is longer than MQTT allows"));
 			return;
 		}
-		this.out.toBroker(MqttCodec.encode(BrokerConnect.rewrite(connect, admission.subject(), this.settings),
+		String assigned = (this.version == MqttVersion.MQTT_5 && connect.payload().clientIdentifier().isEmpty())
+				? BrokerConnect.newClientId() : null;
+		if (assigned != null) {
+			this.subscriptions.assignedClientId(assigned);
+		}
+		this.out.toBroker(MqttCodec.encode(BrokerConnect.rewrite(connect, admission.subject(), assigned, this.settings),
 				this.version));
 		this.out.admitted();
 		logger.debug("[{}] CONNECT admitted for {}", this.out.id(),

@@ -22,6 +22,7 @@ import io.netty.handler.codec.mqtt.MqttSubscribePayload;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import org.jspecify.annotations.Nullable;
 
 import io.herald.mqtt.InvalidTopicException;
 import io.herald.mqtt.MqttCodec;
@@ -48,6 +49,9 @@ final class Subscriptions implements PacketStream.Handler {
 	/** The largest CONNACK or SUBACK from the broker Herald holds to read. */
 	private static final int MAX_HELD = 65_536;
 
+	/** How a shared subscription begins (MQTT 5, and the MQTT 3.1.1 of brokers that have them). */
+	private static final String SHARED = "$share/";
+
 	/** A slot the broker's SUBACK fills. */
 	private static final int BROKER = -1;
 
@@ -66,6 +70,9 @@ final class Subscriptions implements PacketStream.Handler {
 	private final Queue<ByteBuf> waiting = new ArrayDeque<>();
 
 	private boolean connAckSeen;
+
+	/** The client id Herald assigned the browser, for the CONNACK to tell it, or {@code null}. */
+	private @Nullable String assignedClientId;
 
 	/** How the broker's current packet is handled. */
 	private Handling handling = Handling.PASS;
@@ -94,7 +101,7 @@ final class Subscriptions implements PacketStream.Handler {
 		Set<String> adding = new HashSet<>();
 		for (int i = 0; i < codes.length; i++) {
 			String filter = checked(requested.get(i).topicFilter(), original);
-			if (!rights.maySubscribe(filter)) {
+			if (!rights.maySubscribe(receiving(filter))) {
 				codes[i] = (version == MqttVersion.MQTT_5) ? MqttReplies.NOT_AUTHORIZED : MqttReplies.FAILURE;
 			}
 			else if (!this.active.contains(filter) && !adding.contains(filter)
@@ -151,6 +158,30 @@ final class Subscriptions implements PacketStream.Handler {
 			throw new MqttFramer.MalformedPacketException("topic filter is not valid UTF-8");
 		}
 		return filter;
+	}
+
+	/**
+	 * The filter whose messages a subscription to {@code filter} receives: for a shared
+	 * subscription {@code $share/<group>/<filter>}, the filter after the group, so that it is judged
+	 * as a plain subscription to that filter would be; otherwise {@code filter} itself (a malformed
+	 * shared subscription is then judged as a {@code $}-topic filter, which the broker refuses
+	 * anyway).
+	 */
+	static String receiving(String filter) {
+		if (!filter.startsWith(SHARED)) {
+			return filter;
+		}
+		int end = filter.indexOf('/', SHARED.length());
+		if (end <= SHARED.length() || end == filter.length() - 1) {
+			return filter;
+		}
+		String group = filter.substring(SHARED.length(), end);
+		return (group.indexOf('+') < 0 && group.indexOf('#') < 0) ? filter.substring(end + 1) : filter;
+	}
+
+	/** Herald assigned the browser {@code clientId}: the CONNACK is to tell it, as a broker's would. */
+	void assignedClientId(String clientId) {
+		this.assignedClientId = clientId;
 	}
 
 	/**
@@ -216,7 +247,8 @@ final class Subscriptions implements PacketStream.Handler {
 	public Handling decide(ByteBuf packet, int type, int flags, int remainingLength) {
 		if (type == CONNACK && !this.connAckSeen) {
 			this.connAckSeen = true;
-			this.out.toBrowser(packet);
+			this.out.toBrowser((this.assignedClientId != null) ? BrokerConnect.connAck(packet, this.assignedClientId)
+					: packet);
 			sendWaiting();
 			return Handling.SKIP;
 		}

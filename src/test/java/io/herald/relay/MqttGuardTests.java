@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import io.herald.mqtt.MqttCodec;
 import io.herald.mqtt.MqttFramer;
 import io.herald.security.TopicRights;
+import io.herald.support.NettyLeakLog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -75,6 +76,28 @@ class MqttGuardTests {
 		assertThat(connect.variableHeader().hasPassword()).isFalse();
 		assertThat(connect.variableHeader().hasUserName()).isFalse();
 		assertThat(this.out.refused).isNull();
+	}
+
+	@Test
+	void emptyClientIdOnMqtt5IsAssignedByHeraldBoundAndToldInTheConnack() {
+		browser(connectPacket(MqttVersion.MQTT_5, GOOD, "", null), MqttVersion.MQTT_5);
+		this.loop.runPendingTasks();
+		MqttConnectMessage connect = (MqttConnectMessage) decode(this.out.toBroker.get(0), MqttVersion.MQTT_5);
+		String bound = connect.payload().clientIdentifier();
+		assertThat(bound).startsWith("alice|herald-");
+		this.guard.fromBroker(brokerConnAck(MqttVersion.MQTT_5));
+		MqttConnAckMessage connAck = (MqttConnAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
+		assertThat(connAck.variableHeader()
+			.properties()
+			.getProperty(MqttProperties.MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value())
+			.value()).isEqualTo(bound.substring("alice|".length()));
+	}
+
+	@Test
+	void emptyClientIdOnMqtt311StaysEmptyForTheBroker() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "");
+		MqttConnectMessage connect = (MqttConnectMessage) decode(this.out.toBroker.get(0), MqttVersion.MQTT_3_1_1);
+		assertThat(connect.payload().clientIdentifier()).isEmpty();
 	}
 
 	@Test
@@ -229,6 +252,32 @@ class MqttGuardTests {
 	}
 
 	@Test
+	void sharedSubscriptionIsJudgedByTheFilterAfterItsGroup() {
+		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+		browser(subscribe(MqttVersion.MQTT_5, 3, "$share/g//news/+/sport", "$share/g//secret/#", "$share/+//news/a"),
+				MqttVersion.MQTT_5);
+		MqttSubscribeMessage toBroker = (MqttSubscribeMessage) decode(this.out.toBroker.get(1), MqttVersion.MQTT_5);
+		assertThat(toBroker.payload().topicSubscriptions()).extracting("topicFilter")
+			.containsExactly("$share/g//news/+/sport");
+		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_5, 3, 1));
+		MqttSubAckMessage subAck = (MqttSubAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_5);
+		assertThat(subAck.payload().reasonCodes()).containsExactly(1, 0x87, 0x87);
+	}
+
+	@Test
+	void heraldsOwnAnswersWaitForTheBrokersConnack() {
+		browser(connectPacket(MqttVersion.MQTT_5, GOOD, "browser-1", null), MqttVersion.MQTT_5);
+		this.loop.runPendingTasks();
+		browser(subscribe(MqttVersion.MQTT_5, 4, "/secret/#"), MqttVersion.MQTT_5);
+		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 1, 5, null, "x"), MqttVersion.MQTT_5);
+		assertThat(this.out.toBrowser).isEmpty();
+		this.guard.fromBroker(brokerConnAck(MqttVersion.MQTT_5));
+		assertThat(this.out.toBrowser)
+			.extracting((packet) -> decode(packet, MqttVersion.MQTT_5).fixedHeader().messageType())
+			.containsExactly(MqttMessageType.CONNACK, MqttMessageType.SUBACK, MqttMessageType.PUBACK);
+	}
+
+	@Test
 	void filtersBeyondTheLimitGetFailure() {
 		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
 		browser(subscribe(MqttVersion.MQTT_3_1_1, 2, "/news/a", "/news/b", "/news/c", "/news/d"),
@@ -278,6 +327,16 @@ class MqttGuardTests {
 		assertThat(brokerPackets(MqttVersion.MQTT_5)).extracting((message) -> message.fixedHeader().messageType())
 			.containsExactly(MqttMessageType.CONNECT, MqttMessageType.PUBLISH, MqttMessageType.PUBLISH);
 		assertThat(this.out.toBrowser).hasSize(2);
+	}
+
+	@Test
+	void publishToAWildcardTopicClosesAndReleasesWhatWasHeld() throws InterruptedException {
+		try (NettyLeakLog leaks = NettyLeakLog.capture()) {
+			connect(MqttVersion.MQTT_5, GOOD, "browser-1");
+			browser(publish(MqttVersion.MQTT_5, "/news/+/sport", 1, 6, null, "x"), MqttVersion.MQTT_5);
+			assertThat(this.out.refused.code()).isEqualTo(CloseCause.PROTOCOL_ERROR);
+			assertThat(leaks.collect()).isEmpty();
+		}
 	}
 
 	@Test

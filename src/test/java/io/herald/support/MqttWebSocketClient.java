@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -47,6 +48,9 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 	private volatile String closeReason;
 
 	private volatile boolean reading = true;
+
+	private volatile Consumer<byte[]> bytesListener = (bytes) -> {
+	};
 
 	private WebSocket webSocket;
 
@@ -134,6 +138,20 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 		this.webSocket.abort();
 	}
 
+	/**
+	 * Also hand the bytes of every binary frame, as they came, to {@code listener}: for clients
+	 * that decode them themselves (MQTT 5, whose packets the 3.1.1 decoder here misreads). Set it
+	 * before sending anything.
+	 */
+	public void onBytes(Consumer<byte[]> listener) {
+		this.bytesListener = listener;
+	}
+
+	/** Run {@code action} once the WebSocket is closed or failed. */
+	public void whenClosed(Runnable action) {
+		this.closeCode.whenComplete((code, failure) -> action.run());
+	}
+
 	public List<MqttMessage> received() {
 		return this.received;
 	}
@@ -161,8 +179,10 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 
 	@Override
 	public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+		byte[] bytes = copy(data);
+		this.bytesListener.accept(bytes);
 		synchronized (this.decoder) {
-			this.decoder.writeInbound(Unpooled.wrappedBuffer(copy(data)));
+			this.decoder.writeInbound(Unpooled.wrappedBuffer(bytes));
 			MqttMessage message;
 			while ((message = this.decoder.readInbound()) != null) {
 				this.received.add(message);
