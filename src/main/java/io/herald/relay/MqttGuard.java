@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,9 @@ final class MqttGuard implements PacketStream.Handler {
 
 	private static final int UNSUBSCRIBE = 10;
 
+	/** What a refused PUBLISH's alias maps to: no topic name, so no rights cover it. */
+	private static final String REFUSED_ALIAS = new String("\u0000refused");
+
 	private final Output out;
 
 	private final RelayAccess access;
@@ -79,8 +84,12 @@ final class MqttGuard implements PacketStream.Handler {
 
 	private TopicRights rights = TopicRights.none();
 
-	/** MQTT 5 topic aliases the browser set, so that a PUBLISH by alias is judged on its topic. */
-	private @Nullable String[] aliases;
+	/**
+	 * The topic of each MQTT 5 alias the browser set, so that a PUBLISH by alias is judged on its
+	 * topic; an alias last set by a refused PUBLISH maps to {@link #REFUSED_ALIAS}, so that what is
+	 * published by it is refused too, without keeping the refused topic.
+	 */
+	private final Map<Integer, String> aliases = new HashMap<>();
 
 	MqttGuard(Output out, RelayAccess access, GuardSettings settings, @Nullable String urlToken) {
 		this.out = out;
@@ -340,13 +349,20 @@ final class MqttGuard implements PacketStream.Handler {
 			throw ex;
 		}
 		if (this.rights.mayPublish(published.topic())) {
+			if (published.alias() > 0) {
+				this.aliases.put(published.alias(), published.topic());
+			}
 			this.out.toBroker(head);
 			return Handling.PASS;
 		}
 		head.release();
-		logger.debug("[{}] PUBLISH to {} refused", this.out.id(), published.topic());
+		if (published.alias() > 0) {
+			this.aliases.put(published.alias(), REFUSED_ALIAS);
+		}
+		logger.debug("[{}] PUBLISH refused", this.out.id());
 		if (this.version != MqttVersion.MQTT_5) {
-			refuse(CloseCause.policy(CloseReasons.fit("Not authorized to publish to " + published.topic())));
+			refuse(CloseCause.policy(CloseReasons.fit("Not authorized to publish to "
+					+ ((published.topic() == REFUSED_ALIAS) ? "a refused topic's alias" : published.topic()))));
 		}
 		else if (qos > 0) {
 			this.subscriptions.reply(MqttReplies.publishRefused(qos, published.packetId()));
@@ -375,6 +391,9 @@ final class MqttGuard implements PacketStream.Handler {
 		if (alias != null) {
 			topic = alias(topic, (Integer) alias.value());
 		}
+		if (topic == REFUSED_ALIAS) {
+			return new Published(topic, publish.variableHeader().packetId(), 0);
+		}
 		try {
 			TopicFilter.checkTopicName(topic);
 		}
@@ -384,24 +403,18 @@ final class MqttGuard implements PacketStream.Handler {
 		if (topic.indexOf('\uFFFD') >= 0) {
 			throw new MqttFramer.MalformedPacketException("PUBLISH topic is not valid UTF-8");
 		}
-		return new Published(topic, publish.variableHeader().packetId());
+		int aliasSet = (alias != null && !publish.variableHeader().topicName().isEmpty()) ? (Integer) alias.value() : 0;
+		return new Published(topic, publish.variableHeader().packetId(), aliasSet);
 	}
 
 	private String alias(String topic, int alias) {
 		if (alias < 1) {
 			throw new MqttFramer.MalformedPacketException("PUBLISH topic alias 0");
 		}
-		if (this.aliases == null) {
-			this.aliases = new String[16];
-		}
-		if (alias >= this.aliases.length) {
-			this.aliases = java.util.Arrays.copyOf(this.aliases, Math.max(alias + 1, this.aliases.length * 2));
-		}
 		if (!topic.isEmpty()) {
-			this.aliases[alias] = topic;
 			return topic;
 		}
-		String known = this.aliases[alias];
+		String known = this.aliases.get(alias);
 		if (known == null) {
 			throw new MqttFramer.MalformedPacketException("PUBLISH by topic alias " + alias + " never set");
 		}
@@ -460,7 +473,8 @@ final class MqttGuard implements PacketStream.Handler {
 		}
 	}
 
-	private record Published(String topic, int packetId) {
+	/** A PUBLISH's topic (its alias resolved), packet id, and the alias it sets, or {@code 0}. */
+	private record Published(String topic, int packetId, int alias) {
 
 	}
 

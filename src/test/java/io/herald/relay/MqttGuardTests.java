@@ -324,9 +324,13 @@ class MqttGuardTests {
 		browser(publish(MqttVersion.MQTT_5, "", 0, 0, 1, "by alias"), MqttVersion.MQTT_5);
 		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 1, 4, 2, "denied"), MqttVersion.MQTT_5);
 		browser(publish(MqttVersion.MQTT_5, "", 1, 5, 2, "denied by alias"), MqttVersion.MQTT_5);
+		// Alias 1 moved to a refused topic: what is published by it is refused, not sent to its old topic.
+		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 1, 6, 1, "moved, denied"), MqttVersion.MQTT_5);
+		browser(publish(MqttVersion.MQTT_5, "", 1, 7, 1, "denied by the moved alias"), MqttVersion.MQTT_5);
 		assertThat(brokerPackets(MqttVersion.MQTT_5)).extracting((message) -> message.fixedHeader().messageType())
 			.containsExactly(MqttMessageType.CONNECT, MqttMessageType.PUBLISH, MqttMessageType.PUBLISH);
-		assertThat(this.out.toBrowser).hasSize(2);
+		assertThat(this.out.toBrowser).hasSize(4);
+		assertThat(this.out.refused).isNull();
 	}
 
 	@Test
