@@ -57,6 +57,9 @@ public final class PacketStream {
 
 	private @Nullable ByteBuf held;
 
+	/** Whether the chunk being fed passed whole: ownership went with it, nothing to release. */
+	private boolean handedOver;
+
 	public PacketStream(Handler handler, long maxHeld, ByteBufAllocator allocator) {
 		this.handler = handler;
 		this.maxHeld = maxHeld;
@@ -73,6 +76,7 @@ public final class PacketStream {
 		int index = chunk.readerIndex();
 		int limit = chunk.writerIndex();
 		int runStart = -1;
+		this.handedOver = false;
 		try {
 			while (index < limit) {
 				if (!this.inHeader && this.bodyLeft == 0 && this.held == null) {
@@ -144,7 +148,9 @@ public final class PacketStream {
 			return null;
 		}
 		finally {
-			chunk.release();
+			if (!this.handedOver) {
+				chunk.release();
+			}
 		}
 	}
 
@@ -168,8 +174,14 @@ public final class PacketStream {
 
 	private int flush(ByteBuf chunk, int runStart, int index) {
 		if (runStart >= 0 && index > runStart) {
-			boolean whole = runStart == chunk.readerIndex() && index == chunk.writerIndex();
-			this.handler.pass(whole ? chunk.retain() : chunk.retainedSlice(runStart, index - runStart));
+			if (runStart == chunk.readerIndex() && index == chunk.writerIndex()) {
+				// The whole chunk passes, as most do: it goes on as it came, with no count to change.
+				this.handedOver = true;
+				this.handler.pass(chunk);
+			}
+			else {
+				this.handler.pass(chunk.retainedSlice(runStart, index - runStart));
+			}
 		}
 		return -1;
 	}

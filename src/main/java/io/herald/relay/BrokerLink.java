@@ -73,7 +73,9 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		this.eventLoop = eventLoop;
 		this.registry = registry;
 		this.chunkSize = Math.toIntExact(properties.bufferSize().toBytes());
-		this.browserStream = new BrowserStream(new MqttFramer(this::onPacket), properties.maxFrameSize().toBytes());
+		// With a gate, it frames the browser's stream and tells of its DISCONNECT: one scan, not two.
+		this.browserStream = new BrowserStream((gate != null) ? null : new MqttFramer(this::onPacket),
+				properties.maxFrameSize().toBytes());
 		this.admitted = (gate == null);
 		// Last: the guard starts its CONNECT deadline on this link's event loop.
 		this.guard = (gate != null) ? gate.guard(this, urlToken) : null;
@@ -325,7 +327,7 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 	}
 
 	@Override
-	public void brokerDisconnect() {
+	public void disconnectSeen() {
 		this.disconnectSeen = true;
 	}
 

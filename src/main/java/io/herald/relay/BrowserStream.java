@@ -3,6 +3,7 @@ package io.herald.relay;
 import java.nio.ByteBuffer;
 
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 import io.herald.mqtt.MqttFramer;
 
@@ -12,14 +13,15 @@ import io.herald.mqtt.MqttFramer;
  */
 final class BrowserStream {
 
-	private final MqttFramer framer;
+	private final @Nullable MqttFramer framer;
 
 	private final long maxMessageSize;
 
 	/** Bytes of the current WebSocket message so far. */
 	private long messageBytes;
 
-	BrowserStream(MqttFramer framer, long maxMessageSize) {
+	/** With {@code framer} {@code null}, only the size is checked (the gate frames the stream itself). */
+	BrowserStream(@Nullable MqttFramer framer, long maxMessageSize) {
 		this.framer = framer;
 		this.maxMessageSize = maxMessageSize;
 	}
@@ -31,13 +33,17 @@ final class BrowserStream {
 	 */
 	void check(ByteBuffer chunk, boolean last) {
 		count(chunk.remaining(), last);
-		this.framer.scan(chunk);
+		if (this.framer != null) {
+			this.framer.scan(chunk);
+		}
 	}
 
 	/** The same for a Netty buffer's readable bytes. */
 	void check(ByteBuf chunk, boolean last) {
 		count(chunk.readableBytes(), last);
-		this.framer.scan(chunk);
+		if (this.framer != null) {
+			this.framer.scan(chunk);
+		}
 	}
 
 	/** Why a message over the maximum size is refused. */

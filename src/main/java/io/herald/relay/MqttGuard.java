@@ -162,6 +162,9 @@ final class MqttGuard implements PacketStream.Handler {
 		if (!this.connectSeen && type != CONNECT) {
 			throw new MqttFramer.MalformedPacketException("the first packet must be CONNECT");
 		}
+		if (type == MqttFramer.DISCONNECT) {
+			this.out.disconnectSeen();
+		}
 		return switch (type) {
 			case CONNECT -> {
 				if (this.connectSeen) {
@@ -503,8 +506,8 @@ final class MqttGuard implements PacketStream.Handler {
 		/** Stop reading from the browser, or read again. */
 		void readBrowser(boolean read);
 
-		/** The broker sent DISCONNECT: its closing the connection next is normal. */
-		void brokerDisconnect();
+		/** Either side sent DISCONNECT: the broker closing the connection next is normal. */
+		void disconnectSeen();
 
 		/** Close the browser after what was sent to it, and the broker at once. */
 		void refuse(CloseCause cause);

@@ -226,7 +226,7 @@ final class Subscriptions implements PacketStream.Handler {
 	@Override
 	public Handling begin(int type, int flags) {
 		if (type == MqttFramer.DISCONNECT) {
-			this.out.brokerDisconnect();
+			this.out.disconnectSeen();
 		}
 		if ((type == CONNACK && !this.connAckSeen) || (type == SUBACK && !this.widen.isEmpty())) {
 			this.handling = Handling.HOLD;

@@ -240,7 +240,7 @@ final class FuzzSession implements MqttGuard.Output, RelayAccess {
 	}
 
 	@Override
-	public void brokerDisconnect() {
+	public void disconnectSeen() {
 	}
 
 	@Override

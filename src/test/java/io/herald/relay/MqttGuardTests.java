@@ -532,7 +532,7 @@ class MqttGuardTests {
 		}
 
 		@Override
-		public void brokerDisconnect() {
+		public void disconnectSeen() {
 		}
 
 		@Override
