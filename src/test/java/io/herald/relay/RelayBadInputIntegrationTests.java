@@ -20,8 +20,6 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,7 +28,7 @@ import io.herald.broker.BrokerConnector;
 import io.herald.security.TokenMinter;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
-import io.herald.support.NettyLeakLog;
+import io.herald.support.NoNettyLeaks;
 import io.herald.support.TestHttp;
 import io.herald.support.TestTokens;
 
@@ -55,11 +53,10 @@ import static org.mockito.Mockito.verify;
 @HeraldIntegrationTest
 @TestPropertySource(properties = { "herald.relay.connect-timeout=2s", "herald.relay.max-frame-size=256KB",
 		"herald.relay.max-subscriptions=100" })
+@NoNettyLeaks
 class RelayBadInputIntegrationTests {
 
 	private static final String ADMIN = TestTokens.admin();
-
-	private static NettyLeakLog leaks;
 
 	@Autowired
 	private ApplicationContext context;
@@ -72,21 +69,6 @@ class RelayBadInputIntegrationTests {
 
 	@LocalServerPort
 	private int port;
-
-	@BeforeAll
-	static void captureLeaks() {
-		leaks = NettyLeakLog.capture();
-	}
-
-	@AfterAll
-	static void noBufferLeaked() throws InterruptedException {
-		try {
-			assertThat(leaks.collect()).isEmpty();
-		}
-		finally {
-			leaks.close();
-		}
-	}
 
 	@ParameterizedTest(name = "{0} on {1}")
 	@MethodSource("mqtt311")

@@ -8,8 +8,6 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,7 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 
 import io.herald.support.HeraldIntegrationTest;
-import io.herald.support.NettyLeakLog;
+import io.herald.support.NoNettyLeaks;
 import io.herald.support.OpenTopics;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,27 +41,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @HeraldIntegrationTest
 @OpenTopics
+@NoNettyLeaks
 class RelayTransparencyIntegrationTests {
-
-	private static NettyLeakLog leaks;
 
 	@Autowired
 	private ApplicationContext context;
-
-	@BeforeAll
-	static void watchForLeaks() {
-		leaks = NettyLeakLog.capture();
-	}
-
-	@AfterAll
-	static void noBufferLeaked() throws InterruptedException {
-		try {
-			assertThat(leaks.collect()).as("Netty buffers dropped unreleased").isEmpty();
-		}
-		finally {
-			leaks.close();
-		}
-	}
 
 	@ParameterizedTest(name = "{0}, {1}")
 	@MethodSource("conversations")
