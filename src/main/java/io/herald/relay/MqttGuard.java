@@ -229,10 +229,16 @@ final class MqttGuard implements PacketStream.Handler {
 			refuse(CloseCause.protocolError("Unacceptable MQTT protocol version"));
 			return Handling.STALL;
 		}
+		if (failure instanceof MqttIdentifierRejectedException) {
+			// Only MQTT 3.1 limits a client id (1 to 23 characters) before Herald sees it.
+			this.out.toBrowser(MqttReplies.connAck(MqttVersion.MQTT_3_1,
+					MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+					MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID));
+			refuse(CloseCause.protocolError("Client id rejected: MQTT 3.1 allows 1 to 23 characters"));
+			return Handling.STALL;
+		}
 		if (failure != null) {
-			String reason = (failure instanceof MqttIdentifierRejectedException) ? "client id rejected"
-					: String.valueOf(failure.getMessage());
-			throw new MqttFramer.MalformedPacketException("CONNECT: " + reason);
+			throw new MqttFramer.MalformedPacketException("CONNECT: " + failure.getMessage());
 		}
 		MqttConnectMessage connect = (MqttConnectMessage) message;
 		this.version = MqttVersion.fromProtocolNameAndLevel(connect.variableHeader().name(),

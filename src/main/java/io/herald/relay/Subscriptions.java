@@ -2,10 +2,10 @@ package io.herald.relay;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Deque;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 
@@ -36,7 +36,7 @@ import io.herald.security.TopicRights;
  * One browser's subscriptions as Herald lets them through: each SUBSCRIBE's filters checked
  * against its rights and its limit, denied ones answered with a failure in their own SUBACK slot
  * while the others still go to the broker, whose SUBACK is widened back to the browser's filters.
- * Only those SUBACKs and the broker's CONNACK are read on the way back: Herald's own answers wait
+ * Only SUBACKs and the broker's CONNACK are read on the way back: Herald's own answers wait
  * for that CONNACK, which MQTT has the browser get first, and go in between the broker's packets.
  * Every other byte from the broker passes as it came.
  */
@@ -61,8 +61,14 @@ final class Subscriptions implements PacketStream.Handler {
 
 	private final Set<String> active = new HashSet<>();
 
-	/** For each rewritten SUBSCRIBE's packet id, the browser's SUBACK codes, {@link #BROKER} where the broker answers. */
-	private final Map<Integer, int[]> widen = new HashMap<>();
+	/** The most SUBSCRIBEs one browser may have awaiting their SUBACK: as many as there are packet ids. */
+	private static final int MAX_AWAITING = 65_535;
+
+	/**
+	 * Each SUBSCRIBE the broker is still to answer, in the order sent: a browser may reuse a packet
+	 * id (MQTT forbids it, brokers allow it), so a SUBACK is matched to the first SUBSCRIBE with its id.
+	 */
+	private final Deque<Awaiting> awaiting = new ArrayDeque<>();
 
 	private final PacketStream brokerPackets;
 
@@ -120,7 +126,13 @@ final class Subscriptions implements PacketStream.Handler {
 		}
 		this.active.addAll(adding);
 		int packetId = message.idAndPropertiesVariableHeader().messageId();
+		if (!allowed.isEmpty() && this.awaiting.size() >= MAX_AWAITING) {
+			original.release();
+			throw new MqttFramer.MalformedPacketException(
+					"more than " + MAX_AWAITING + " SUBSCRIBEs awaiting their SUBACK");
+		}
 		if (allowed.size() == codes.length) {
+			this.awaiting.add(new Awaiting(packetId, null));
 			this.out.toBroker(original);
 			return;
 		}
@@ -131,7 +143,7 @@ final class Subscriptions implements PacketStream.Handler {
 			return;
 		}
 		this.version = version;
-		this.widen.put(packetId, codes);
+		this.awaiting.add(new Awaiting(packetId, codes));
 		MqttSubscribeMessage rewritten = new MqttSubscribeMessage(message.fixedHeader(),
 				message.idAndPropertiesVariableHeader(), new MqttSubscribePayload(allowed));
 		this.out.toBroker(MqttCodec.encode(rewritten, version));
@@ -228,7 +240,7 @@ final class Subscriptions implements PacketStream.Handler {
 		if (type == MqttFramer.DISCONNECT) {
 			this.out.disconnectSeen();
 		}
-		if ((type == CONNACK && !this.connAckSeen) || (type == SUBACK && !this.widen.isEmpty())) {
+		if ((type == CONNACK && !this.connAckSeen) || (type == SUBACK && !this.awaiting.isEmpty())) {
 			this.handling = Handling.HOLD;
 		}
 		else {
@@ -262,7 +274,7 @@ final class Subscriptions implements PacketStream.Handler {
 			throw new MqttFramer.MalformedPacketException("SUBACK without a packet id");
 		}
 		int packetId = packet.getUnsignedShort(packet.writerIndex() - remainingLength);
-		int[] codes = this.widen.remove(packetId);
+		int[] codes = answered(packetId);
 		if (codes == null) {
 			this.out.toBrowser(packet);
 			return Handling.SKIP;
@@ -287,6 +299,18 @@ final class Subscriptions implements PacketStream.Handler {
 		return Handling.SKIP;
 	}
 
+	/** The browser's SUBACK codes for the first SUBSCRIBE awaiting the SUBACK with this id, if Herald rewrote it. */
+	private int @Nullable [] answered(int packetId) {
+		for (Iterator<Awaiting> it = this.awaiting.iterator(); it.hasNext();) {
+			Awaiting subscribe = it.next();
+			if (subscribe.packetId() == packetId) {
+				it.remove();
+				return subscribe.codes();
+			}
+		}
+		return null;
+	}
+
 	private void sendWaiting() {
 		ByteBuf answer;
 		while ((answer = this.waiting.poll()) != null) {
@@ -297,6 +321,11 @@ final class Subscriptions implements PacketStream.Handler {
 	@Override
 	public void pass(ByteBuf bytes) {
 		this.out.toBrowser(bytes);
+	}
+
+	/** A SUBSCRIBE sent to the broker: its packet id, and the browser's SUBACK codes if Herald rewrote it. */
+	private record Awaiting(int packetId, int @Nullable [] codes) {
+
 	}
 
 	/** The session cannot go on within the rules. */

@@ -147,6 +147,32 @@ class MqttGuardTests {
 	}
 
 	@Test
+	void subAcksForAReusedPacketIdAnswerTheSubscribesInTheOrderSent() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
+		browser(subscribe(MqttVersion.MQTT_3_1_1, 5, "/news/a"), MqttVersion.MQTT_3_1_1);
+		browser(subscribe(MqttVersion.MQTT_3_1_1, 5, "/news/b", "/secret/#"), MqttVersion.MQTT_3_1_1);
+		browser(subscribe(MqttVersion.MQTT_3_1_1, 5, "/news/c"), MqttVersion.MQTT_3_1_1);
+		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_3_1_1, 5, 0));
+		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_3_1_1, 5, 1));
+		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_3_1_1, 5, 2));
+		assertThat(this.out.toBrowser)
+			.extracting((packet) -> ((MqttSubAckMessage) decode(packet, MqttVersion.MQTT_3_1_1)).payload().reasonCodes())
+			.containsExactly(List.of(0), List.of(1, 0x80), List.of(2));
+	}
+
+	@Test
+	void subAckForAnotherPacketIdPassesWhileARewrittenSubscribeAwaitsItsOwn() {
+		connect(MqttVersion.MQTT_3_1_1, GOOD, "browser-1");
+		browser(subscribe(MqttVersion.MQTT_3_1_1, 1, "/news/b", "/secret/#"), MqttVersion.MQTT_3_1_1);
+		browser(subscribe(MqttVersion.MQTT_3_1_1, 2, "/news/a"), MqttVersion.MQTT_3_1_1);
+		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_3_1_1, 2, 1));
+		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_3_1_1, 1, 0));
+		assertThat(this.out.toBrowser)
+			.extracting((packet) -> ((MqttSubAckMessage) decode(packet, MqttVersion.MQTT_3_1_1)).payload().reasonCodes())
+			.containsExactly(List.of(1), List.of(0, 0x80));
+	}
+
+	@Test
 	void allDeniedIsAnsweredByHeraldOnMqtt5With0x87() {
 		connect(MqttVersion.MQTT_5, GOOD, "browser-1");
 		browser(subscribe(MqttVersion.MQTT_5, 9, "/secret/#", "#"), MqttVersion.MQTT_5);
@@ -225,6 +251,19 @@ class MqttGuardTests {
 		browser(Unpooled.wrappedBuffer(connect), MqttVersion.MQTT_3_1_1);
 		assertThat(this.out.refused.code()).isEqualTo(CloseCause.PROTOCOL_ERROR);
 		assertThat(this.out.refused.reason()).startsWith("Malformed MQTT: CONNECT: ");
+		assertThat(this.out.toBroker).isEmpty();
+	}
+
+	@Test
+	void mqtt31EmptyClientIdGetsIdentifierRejectedBeforeTheClose() {
+		// Netty's encoder refuses to write this CONNECT, so it is written out by hand: MQIsdp, level 3, id "".
+		browser(Unpooled.wrappedBuffer(new byte[] { 0x10, 14, 0, 6, 'M', 'Q', 'I', 's', 'd', 'p', 3, 0x02, 0, 30, 0, 0 }),
+				MqttVersion.MQTT_3_1);
+		MqttConnAckMessage connAck = (MqttConnAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_3_1);
+		assertThat(connAck.variableHeader().connectReturnCode())
+			.isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+		assertThat(this.out.refused.code()).isEqualTo(CloseCause.PROTOCOL_ERROR);
+		assertThat(this.out.refused.reason()).contains("1 to 23 characters");
 		assertThat(this.out.toBroker).isEmpty();
 	}
 

@@ -118,6 +118,13 @@ class RelayBadInputIntegrationTests {
 					.connects(null)
 					.answered("CONNACK 0x02")
 					.closes(1002, "Client id rejected"),
+				BadInput.of("an empty MQTT 3.1 client id")
+					.offering("mqttv3.1")
+					.speaks(MqttVersion.MQTT_3_1)
+					// MQIsdp level 3, clean session, keep-alive 30, client id "": no encoder writes it.
+					.sends(hex("10 0E 00 06 4D 51 49 73 64 70 03 02 00 1E 00 00"))
+					.answered("CONNACK 0x02")
+					.closes(1002, "Client id rejected: MQTT 3.1 allows 1 to 23 characters"),
 				BadInput.of("a client id over 65,535 bytes with the identity before it")
 					.clientId("x".repeat(65_535))
 					.connects(ADMIN)
