@@ -40,7 +40,7 @@ final class BrokerHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-		logger.debug("[{}] Broker connection failed: {}", this.link.id(), cause.toString());
+		Failures.log(logger, this.link.id(), "Broker connection failed", cause);
 		if (this.failure == null) {
 			this.failure = cause;
 		}

@@ -49,6 +49,8 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 
 	private final @Nullable MqttGuard guard;
 
+	private final @Nullable BrowserPing ping;
+
 	private @Nullable BrokerConnector connector;
 
 	private @Nullable Channel broker;
@@ -77,6 +79,8 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		this.browserStream = new BrowserStream((gate != null) ? null : new MqttFramer(this::onPacket),
 				properties.maxFrameSize().toBytes());
 		this.admitted = (gate == null);
+		this.ping = properties.pingInterval().isZero() ? null
+				: new BrowserPing(properties.pingInterval(), this::pingBrowser, this::fail);
 		// Last: the guard starts its CONNECT deadline on this link's event loop.
 		this.guard = (gate != null) ? gate.guard(this, urlToken) : null;
 	}
@@ -111,6 +115,9 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		if (!this.registry.add(this)) {
 			closeBrowser(CloseCause.goingAway());
 			return;
+		}
+		if (this.ping != null) {
+			this.ping.start(this.eventLoop);
 		}
 		if (this.admitted) {
 			connect();
@@ -199,6 +206,7 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 			chunk.release();
 			return;
 		}
+		browserAnswered();
 		try {
 			this.browserStream.check(chunk, last);
 		}
@@ -239,6 +247,19 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		}
 	}
 
+	private void pingBrowser() {
+		if (!this.closing) {
+			this.browser.ping();
+		}
+	}
+
+	/** Something came from the browser (a pong, or anything else): it is still there. */
+	void browserAnswered() {
+		if (this.ping != null) {
+			this.ping.answered();
+		}
+	}
+
 	/** The browser has nothing more to read for now. */
 	void browserReadComplete() {
 		if (this.broker != null) {
@@ -276,6 +297,7 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 	/** The browser's WebSocket closed, for whatever reason: flush and close the broker side. */
 	void browserClosed() {
 		this.closing = true;
+		stopPing();
 		if (this.guard != null) {
 			this.guard.close();
 		}
@@ -369,10 +391,17 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 			this.browser.readBrowser(true);
 		}
 		this.closing = true;
+		stopPing();
 		if (this.guard != null) {
 			this.guard.close();
 		}
 		this.browser.close(cause);
+	}
+
+	private void stopPing() {
+		if (this.ping != null) {
+			this.ping.stop();
+		}
 	}
 
 	/** The browser or the broker broke the protocol, or the browser failed: close both sides now. */

@@ -1,10 +1,14 @@
 package io.herald.relay;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -13,8 +17,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What goes to a browser on the web server's endpoint: one chunk at a time to the WebSocket's
- * asynchronous send, later ones queued in order, and a close only once everything before it has
- * been handed over. Used on its link's event loop; send results come back to it.
+ * asynchronous send, later ones and pings queued in order, and a close only once everything before
+ * it has been handed over. Tomcat refuses a message while another is being written, so nothing is
+ * started before the send in flight ends. Used on its link's event loop; send results come back to it.
  */
 final class BrowserBound implements SendHandler {
 
@@ -23,6 +28,12 @@ final class BrowserBound implements SendHandler {
 	private final EventLoop eventLoop;
 
 	private final Listener listener;
+
+	/** Where pings are sent: Tomcat sends them blocking, which an event loop must never do. */
+	private final Executor pingExecutor;
+
+	/** Stands for a ping among the chunks to send; never released, never written. */
+	private static final ByteBuf PING = Unpooled.unreleasableBuffer(Unpooled.EMPTY_BUFFER);
 
 	private final Queue<ByteBuf> queued = new ArrayDeque<>();
 
@@ -35,9 +46,10 @@ final class BrowserBound implements SendHandler {
 
 	private boolean closed;
 
-	BrowserBound(RemoteEndpoint.Async remote, EventLoop eventLoop, Listener listener) {
+	BrowserBound(RemoteEndpoint.Async remote, EventLoop eventLoop, Executor pingExecutor, Listener listener) {
 		this.remote = remote;
 		this.eventLoop = eventLoop;
+		this.pingExecutor = pingExecutor;
 		this.listener = listener;
 	}
 
@@ -52,6 +64,11 @@ final class BrowserBound implements SendHandler {
 		else {
 			start(data);
 		}
+	}
+
+	/** Send a WebSocket ping after what is in flight or queued. */
+	void ping() {
+		send(PING);
 	}
 
 	/** Whether nothing is in flight or queued. */
@@ -86,11 +103,32 @@ final class BrowserBound implements SendHandler {
 	private void start(ByteBuf data) {
 		this.inFlight = data;
 		this.sending = true;
+		if (data == PING) {
+			startPing();
+			return;
+		}
 		try {
 			this.remote.sendBinary(data.nioBuffer(), this);
 		}
 		catch (RuntimeException ex) {
 			// The session closed under us (the browser left): nothing more can be sent.
+			onResult(new SendResult(ex));
+		}
+	}
+
+	private void startPing() {
+		try {
+			this.pingExecutor.execute(() -> {
+				try {
+					this.remote.sendPing(ByteBuffer.allocate(0));
+					onResult(new SendResult());
+				}
+				catch (IOException | RuntimeException ex) {
+					onResult(new SendResult(ex));
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
 			onResult(new SendResult(ex));
 		}
 	}

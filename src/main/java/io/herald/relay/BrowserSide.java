@@ -15,6 +15,9 @@ interface BrowserSide {
 	/** Send {@code data} to the browser after everything sent before; ownership passes. */
 	void send(ByteBuf data);
 
+	/** Send a WebSocket ping (after what was sent before, where the transport orders control frames so). */
+	void ping();
+
 	/** Push what {@link #send} queued onto the wire. */
 	void flush();
 

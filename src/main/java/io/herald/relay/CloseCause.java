@@ -1,5 +1,7 @@
 package io.herald.relay;
 
+import java.time.Duration;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,6 +66,12 @@ record CloseCause(int code, @Nullable String reason) {
 
 	static CloseCause tooLarge(String detail) {
 		return new CloseCause(MESSAGE_TOO_BIG, detail);
+	}
+
+	/** The browser answered none of Herald's pings for {@code silence}: it is gone, or cannot be reached. */
+	static CloseCause noAnswer(Duration silence) {
+		return new CloseCause(INTERNAL_ERROR, "No answer to WebSocket pings for " + silence.toSeconds()
+				+ "s (herald.relay.ping-interval)");
 	}
 
 	static CloseCause textRefused() {

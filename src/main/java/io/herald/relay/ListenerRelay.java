@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
@@ -74,6 +76,10 @@ final class ListenerRelay extends ChannelInboundHandlerAdapter implements Browse
 			WebSocketFrame frame = (WebSocketFrame) message;
 			this.link.fromBrowser(frame.content(), frame.isFinalFragment());
 		}
+		else if (message instanceof PongWebSocketFrame pong) {
+			pong.release();
+			this.link.browserAnswered();
+		}
 		else if (message instanceof CloseWebSocketFrame close) {
 			this.link.browserClosing();
 			this.closingHandshake.closeReceived(close);
@@ -109,7 +115,7 @@ final class ListenerRelay extends ChannelInboundHandlerAdapter implements Browse
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-		logger.debug("[{}] Browser connection failed: {}", id(), cause.toString());
+		Failures.log(logger, id(), "Browser connection failed", cause);
 		context.close();
 	}
 
@@ -158,6 +164,11 @@ final class ListenerRelay extends ChannelInboundHandlerAdapter implements Browse
 	@Override
 	public void send(ByteBuf data) {
 		this.browser.write(new BinaryWebSocketFrame(data), this.browser.voidPromise());
+	}
+
+	@Override
+	public void ping() {
+		this.browser.writeAndFlush(new PingWebSocketFrame(), this.browser.voidPromise());
 	}
 
 	@Override

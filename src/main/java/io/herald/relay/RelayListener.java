@@ -146,6 +146,8 @@ public class RelayListener implements SmartLifecycle {
 			.handshakeTimeoutMillis(RelayListener.this.properties.listener().handshakeTimeout().toMillis())
 			// Herald answers close frames itself and sends its own, with the reason.
 			.handleCloseFrames(false)
+			// Pongs tell the link the browser is still there (pings are answered by Netty).
+			.dropPongFrames(false)
 			.sendCloseFrame(null)
 			.decoderConfig(WebSocketDecoderConfig.newBuilder()
 				.maxFramePayloadLength(Math.toIntExact(RelayListener.this.properties.maxFrameSize().toBytes()))

@@ -40,6 +40,8 @@ import org.springframework.validation.annotation.Validated;
  * endpoints together ({@code 0}: no limit); beyond it, handshakes are answered 429
  * @param trustedProxies addresses or CIDR ranges of the proxies whose {@code X-Forwarded-For}
  * names the client; from anyone else the header is ignored
+ * @param pingInterval how often a WebSocket ping goes to each browser; one that sent nothing back
+ * for two intervals is disconnected with 1011 ({@code 0}: no pings)
  */
 @Validated
 @ConfigurationProperties("herald.relay")
@@ -56,11 +58,15 @@ public record RelayProperties(
 		@DefaultValue("100") @Min(1) int maxPublishRate,
 		@DefaultValue("200") @Min(1) int publishBurst,
 		@DefaultValue("0") @Min(0) int maxConnectionsPerAddress,
-		@DefaultValue({}) List<String> trustedProxies) {
+		@DefaultValue({}) List<String> trustedProxies,
+		@DefaultValue("30s") @NotNull Duration pingInterval) {
 
 	public RelayProperties {
 		if (bufferSize != null && bufferSize.toBytes() < 512) {
 			throw new IllegalArgumentException("herald.relay.buffer-size must be at least 512B");
+		}
+		if (pingInterval != null && pingInterval.isNegative()) {
+			throw new IllegalArgumentException("herald.relay.ping-interval must not be negative");
 		}
 		if (socketBufferSize != null && socketBufferSize.toBytes() < 1024) {
 			throw new IllegalArgumentException("herald.relay.socket-buffer-size must be at least 1KB");

@@ -8,6 +8,7 @@ import io.herald.broker.BrokerConnector;
 
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.BinaryWebSocketHandler;
 
@@ -57,6 +58,14 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 	@Override
 	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
 		relay(session).fromBrowser(message.getPayload(), message.isLast());
+	}
+
+	@Override
+	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+		WebServerRelay relay = relay(session);
+		if (relay != null) {
+			relay.pong();
+		}
 	}
 
 	@Override

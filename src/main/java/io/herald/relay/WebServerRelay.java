@@ -51,7 +51,7 @@ final class WebServerRelay implements BrowserSide, BrowserBound.Listener {
 		this.closeExecutor = closeExecutor;
 		this.link = new BrokerLink(this, eventLoop, registry, properties, gate,
 				RelayGate.urlToken((browser.getUri() != null) ? browser.getUri().toString() : null));
-		this.browserBound = new BrowserBound(this.session.getAsyncRemote(), eventLoop, this);
+		this.browserBound = new BrowserBound(this.session.getAsyncRemote(), eventLoop, closeExecutor, this);
 	}
 
 	@Override
@@ -102,6 +102,16 @@ final class WebServerRelay implements BrowserSide, BrowserBound.Listener {
 	}
 
 	@Override
+	public void ping() {
+		this.browserBound.ping();
+	}
+
+	/** A pong from the browser (Tomcat thread). */
+	void pong() {
+		onEventLoop(this.link::browserAnswered);
+	}
+
+	@Override
 	public void flush() {
 		// Each chunk is on its way once handed to Tomcat.
 	}
@@ -147,7 +157,13 @@ final class WebServerRelay implements BrowserSide, BrowserBound.Listener {
 
 	@Override
 	public void sendFailed(Throwable failure) {
-		logger.debug("[{}] Send to browser failed: {}", id(), failure.toString());
+		if (this.closed.get() || !this.session.isOpen()) {
+			// The browser left while a send was on its way: nothing went wrong.
+			logger.debug("[{}] Send to browser failed: {}", id(), failure.toString());
+		}
+		else {
+			Failures.log(logger, id(), "Send to browser failed", failure);
+		}
 		this.link.fail(CloseCause.policy("Send failed: " + failure));
 	}
 

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
@@ -48,6 +49,8 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 	private volatile String closeReason;
 
 	private volatile boolean reading = true;
+
+	private final AtomicInteger pings = new AtomicInteger();
 
 	private volatile Consumer<byte[]> bytesListener = (bytes) -> {
 	};
@@ -193,6 +196,26 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 			webSocket.request(1);
 		}
 		return null;
+	}
+
+	@Override
+	public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+		// The JDK's WebSocket answers each ping it delivers here with a pong.
+		this.pings.incrementAndGet();
+		if (this.reading) {
+			webSocket.request(1);
+		}
+		return null;
+	}
+
+	/** How many pings the server sent and this client answered. */
+	public int pings() {
+		return this.pings.get();
+	}
+
+	/** Whether the WebSocket has been closed by either side. */
+	public boolean closed() {
+		return this.closeCode.isDone();
 	}
 
 	@Override
