@@ -1,5 +1,6 @@
 /**
- * MQTT wire logic that knows no transport: topic names, topic filters and how they relate.
+ * MQTT wire logic that knows no transport: topic names, topic filters and how they
+ * relate.
  */
 @NullMarked
 package io.herald.mqtt;

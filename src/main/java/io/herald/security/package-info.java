@@ -1,6 +1,6 @@
 /**
- * Who may do what: tokens, identities and the topic rights they carry, over REST and the relay
- * alike.
+ * Who may do what: tokens, identities and the topic rights they carry, over REST and the
+ * relay alike.
  */
 @NullMarked
 package io.herald.security;
