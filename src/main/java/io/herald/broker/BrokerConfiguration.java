@@ -13,8 +13,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Starts the embedded broker when asked to, and resolves where every connection to the broker
- * goes.
+ * Starts the embedded broker when asked to, and resolves where every connection to the
+ * broker goes.
  */
 @Configuration(proxyBeanMethods = false)
 class BrokerConfiguration {
@@ -53,8 +53,7 @@ class BrokerConfiguration {
 
 	@Bean
 	BrokerHealthIndicator brokerHealthIndicator(BrokerConnector connector, BrokerProperties properties) {
-		return new BrokerHealthIndicator(new BrokerProbe(connector, properties.healthTimeout()),
-				connector.endpoint());
+		return new BrokerHealthIndicator(new BrokerProbe(connector, properties.healthTimeout()), connector.endpoint());
 	}
 
 }

@@ -33,9 +33,9 @@ import io.netty.util.concurrent.Promise;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * Opens non-blocking TCP (or TLS) connections to the broker on a small shared set of I/O threads,
- * so thousands of relayed browsers cost no thread each; tries the failover URLs in order when
- * the primary cannot be reached.
+ * Opens non-blocking TCP (or TLS) connections to the broker on a small shared set of I/O
+ * threads, so thousands of relayed browsers cost no thread each; tries the failover URLs
+ * in order when the primary cannot be reached.
  */
 public final class BrokerConnector implements DisposableBean {
 
@@ -56,7 +56,8 @@ public final class BrokerConnector implements DisposableBean {
 	/** With {@code ioThreads} event loops, or one per available core for {@code 0}. */
 	BrokerConnector(BrokerEndpoint endpoint, Duration connectTimeout, int ioThreads) {
 		this.endpoint = endpoint;
-		// Linux's epoll, when its native library loads: fewer system calls and less garbage per read.
+		// Linux's epoll, when its native library loads: fewer system calls and less
+		// garbage per read.
 		this.epoll = Epoll.isAvailable();
 		this.group = new MultiThreadIoEventLoopGroup(
 				(ioThreads > 0) ? ioThreads : Runtime.getRuntime().availableProcessors(),
@@ -71,16 +72,18 @@ public final class BrokerConnector implements DisposableBean {
 	}
 
 	/**
-	 * Open a connection to the broker; {@code initializer} completes the channel's pipeline
-	 * after TLS, if any. The future fails with the last URL's reason when none can be reached.
+	 * Open a connection to the broker; {@code initializer} completes the channel's
+	 * pipeline after TLS, if any. The future fails with the last URL's reason when none
+	 * can be reached.
 	 */
 	public Future<Channel> connect(ChannelInitializer<Channel> initializer) {
 		return connect(initializer, this.group.next());
 	}
 
 	/**
-	 * Open a connection to the broker served by {@code eventLoop}, one of {@link #ioThreads()}: a
-	 * browser connection on the same thread then relays to it without handing bytes over.
+	 * Open a connection to the broker served by {@code eventLoop}, one of
+	 * {@link #ioThreads()}: a browser connection on the same thread then relays to it
+	 * without handing bytes over.
 	 */
 	public Future<Channel> connect(ChannelInitializer<Channel> initializer, EventLoop eventLoop) {
 		Promise<Channel> result = eventLoop.newPromise();

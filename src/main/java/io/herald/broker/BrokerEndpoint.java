@@ -7,9 +7,9 @@ import java.util.stream.Collectors;
 import org.springframework.util.Assert;
 
 /**
- * The resolved addresses of the MQTT broker every relayed browser and every server-side client
- * connects to: the primary URL first, then failover URLs tried in order when it cannot be
- * reached.
+ * The resolved addresses of the MQTT broker every relayed browser and every server-side
+ * client connects to: the primary URL first, then failover URLs tried in order when it
+ * cannot be reached.
  *
  * @param uris {@code tcp://host:port} or {@code ssl://host:port}, primary first
  */
@@ -34,7 +34,9 @@ public record BrokerEndpoint(List<URI> uris) {
 		return this.uris.get(0);
 	}
 
-	/** Every URL as a string, primary first: the form Paho's {@code setServerURIs} takes. */
+	/**
+	 * Every URL as a string, primary first: the form Paho's {@code setServerURIs} takes.
+	 */
 	public String[] serverUris() {
 		return this.uris.stream().map(URI::toString).toArray(String[]::new);
 	}

@@ -16,11 +16,12 @@ import org.springframework.integration.mqtt.event.MqttSubscribedEvent;
 import org.springframework.integration.mqtt.inbound.AbstractMqttMessageDrivenChannelAdapter;
 
 /**
- * Reports the broker UP when it answers an MQTT CONNECT and every server-side subscriber (such as
- * the feed) holds its subscription, DOWN with the reason otherwise.
+ * Reports the broker UP when it answers an MQTT CONNECT and every server-side subscriber
+ * (such as the feed) holds its subscription, DOWN with the reason otherwise.
  *
  * <p>
- * Subscribers are not polled: their state follows Spring Integration's MQTT connection events.
+ * Subscribers are not polled: their state follows Spring Integration's MQTT connection
+ * events.
  */
 class BrokerHealthIndicator extends AbstractHealthIndicator {
 
@@ -30,7 +31,9 @@ class BrokerHealthIndicator extends AbstractHealthIndicator {
 
 	private final BrokerEndpoint endpoint;
 
-	/** Subscriber bean name to {@value #SUBSCRIBED} or the reason it lost its connection. */
+	/**
+	 * Subscriber bean name to {@value #SUBSCRIBED} or the reason it lost its connection.
+	 */
 	private final Map<String, String> subscribers = new ConcurrentHashMap<>();
 
 	BrokerHealthIndicator(BrokerProbe probe, BrokerEndpoint endpoint) {
@@ -40,15 +43,16 @@ class BrokerHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	@EventListener
-	public void subscribed(MqttSubscribedEvent event) {
+	void subscribed(MqttSubscribedEvent event) {
 		if (event.getSource() instanceof AbstractMqttMessageDrivenChannelAdapter<?, ?> adapter) {
 			this.subscribers.put(adapter.getBeanName(), SUBSCRIBED);
 		}
 	}
 
 	@EventListener
-	public void connectionFailed(MqttConnectionFailedEvent event) {
-		// Outbound handlers connect on demand and report their own failures to their callers.
+	void connectionFailed(MqttConnectionFailedEvent event) {
+		// Outbound handlers connect on demand and report their own failures to their
+		// callers.
 		if (event.getSource() instanceof AbstractMqttMessageDrivenChannelAdapter<?, ?> adapter) {
 			Throwable cause = event.getCause();
 			this.subscribers.put(adapter.getBeanName(),

@@ -21,7 +21,8 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.Future;
 
 /**
- * Checks that the broker accepts an MQTT connection: CONNECT, wait for CONNACK, DISCONNECT.
+ * Checks that the broker accepts an MQTT connection: CONNECT, wait for CONNACK,
+ * DISCONNECT.
  */
 class BrokerProbe {
 
@@ -35,8 +36,8 @@ class BrokerProbe {
 	}
 
 	/**
-	 * Connect to the broker and complete with its CONNACK return code, or exceptionally with the
-	 * reason it could not be reached.
+	 * Connect to the broker and complete with its CONNACK return code, or exceptionally
+	 * with the reason it could not be reached.
 	 */
 	CompletableFuture<MqttConnectReturnCode> probe() {
 		CompletableFuture<MqttConnectReturnCode> result = new CompletableFuture<>();
@@ -103,8 +104,7 @@ class BrokerProbe {
 
 		@Override
 		public void channelInactive(ChannelHandlerContext context) {
-			this.result.completeExceptionally(
-					new IllegalStateException("Broker closed the connection before CONNACK"));
+			this.result.completeExceptionally(new IllegalStateException("Broker closed the connection before CONNACK"));
 		}
 
 	}

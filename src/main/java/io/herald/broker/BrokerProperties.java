@@ -16,28 +16,25 @@ import org.springframework.validation.annotation.Validated;
  * Where the MQTT broker is: the embedded one, or an external one named by URL.
  *
  * @param embedded whether to start the embedded broker in this process
- * @param embeddedPort TCP port of the embedded broker on 127.0.0.1 ({@code 0} picks a free port)
- * @param url broker URL ({@code tcp://host:port} or {@code ssl://host:port}); defaults to the
- * embedded broker
- * @param failoverUrls further broker URLs, tried in order when the one before cannot be reached
+ * @param embeddedPort TCP port of the embedded broker on 127.0.0.1 ({@code 0} picks a
+ * free port)
+ * @param url broker URL ({@code tcp://host:port} or {@code ssl://host:port}); defaults to
+ * the embedded broker
+ * @param failoverUrls further broker URLs, tried in order when the one before cannot be
+ * reached
  * @param connectTimeout how long to wait for a TCP connection to the broker
  * @param healthTimeout how long the health probe waits for the broker's CONNACK
- * @param ioThreads event loop threads shared by the relay listener and every broker connection
- * @param username the user name Herald presents to the broker for every relayed browser (the
- * browser's own credentials never reach it), or none
- * @param password the password that goes with {@code username}
- * ({@code 0}: one per available core)
+ * @param ioThreads event loop threads shared by the relay listener and every broker
+ * connection
+ * @param username the user name Herald presents to the broker for every relayed browser
+ * (the browser's own credentials never reach it), or none
+ * @param password the password that goes with {@code username} ({@code 0}: one per
+ * available core)
  */
 @Validated
 @ConfigurationProperties("herald.broker")
-public record BrokerProperties(
-		@DefaultValue("true") boolean embedded,
-		@DefaultValue("1883") @Min(0) @Max(65535) int embeddedPort,
-		URI url,
-		@DefaultValue({}) List<URI> failoverUrls,
-		@DefaultValue("5s") @NotNull Duration connectTimeout,
-		@DefaultValue("3s") @NotNull Duration healthTimeout,
-		@DefaultValue("0") @Min(0) int ioThreads,
-		String username,
-		String password) {
+public record BrokerProperties(@DefaultValue("true") boolean embedded,
+		@DefaultValue("1883") @Min(0) @Max(65535) int embeddedPort, URI url, @DefaultValue List<URI> failoverUrls,
+		@DefaultValue("5s") @NotNull Duration connectTimeout, @DefaultValue("3s") @NotNull Duration healthTimeout,
+		@DefaultValue("0") @Min(0) int ioThreads, String username, String password) {
 }

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * The in-process MQTT broker (HiveMQ Community Edition) Herald runs when no external broker is
- * configured: MQTT 3.1, 3.1.1 and 5 on 127.0.0.1, in-memory persistence.
+ * The in-process MQTT broker (HiveMQ Community Edition) Herald runs when no external
+ * broker is configured: MQTT 3.1, 3.1.1 and 5 on 127.0.0.1, in-memory persistence.
  */
 final class EmbeddedBroker implements AutoCloseable {
 
@@ -42,7 +42,8 @@ final class EmbeddedBroker implements AutoCloseable {
 	}
 
 	/**
-	 * Start a broker listening on {@code 127.0.0.1:port}, or on a free port when {@code port} is 0.
+	 * Start a broker listening on {@code 127.0.0.1:port}, or on a free port when
+	 * {@code port} is 0.
 	 */
 	static EmbeddedBroker start(int requestedPort) {
 		int port = (requestedPort != 0) ? ensureFree(requestedPort) : freePort();

@@ -4,7 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Turns a taken embedded-broker port into one start-up line naming the property to change.
+ * Turns a taken embedded-broker port into one start-up line naming the property to
+ * change.
  */
 class EmbeddedBrokerPortInUseFailureAnalyzer extends AbstractFailureAnalyzer<EmbeddedBrokerPortInUseException> {
 

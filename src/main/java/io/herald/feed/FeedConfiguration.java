@@ -4,12 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.herald.broker.BrokerEndpoint;
+import io.herald.broker.BrokerProperties;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.herald.broker.BrokerEndpoint;
-import io.herald.broker.BrokerProperties;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,15 +31,17 @@ class FeedConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(FeedConfiguration.class);
 
-	/** The feed subscribes at QoS 1 so that no message is lost between broker and Herald. */
+	/**
+	 * The feed subscribes at QoS 1 so that no message is lost between broker and Herald.
+	 */
 	static final int FEED_QOS = 1;
 
 	private static final Duration QUIESCENT_TIMEOUT = Duration.ofSeconds(1);
 
 	/**
-	 * Paho 1.2.x waits out the whole disconnect timeout after unsubscribing, even though its
-	 * DISCONNECT went out at once (eclipse-paho/paho.mqtt.java#644): this is what stopping the feed
-	 * costs, so it is short.
+	 * Paho 1.2.x waits out the whole disconnect timeout after unsubscribing, even though
+	 * its DISCONNECT went out at once (eclipse-paho/paho.mqtt.java#644): this is what
+	 * stopping the feed costs, so it is short.
 	 */
 	private static final Duration DISCONNECT_TIMEOUT = Duration.ofMillis(500);
 
@@ -63,15 +64,17 @@ class FeedConfiguration {
 	MqttPahoMessageDrivenChannelAdapter feedInbound(BrokerEndpoint endpoint, BrokerProperties broker,
 			FeedProperties properties) {
 		DefaultMqttPahoClientFactory clientFactory = new DefaultMqttPahoClientFactory();
-		clientFactory.setConnectionOptions(connectOptions(endpoint, broker.connectTimeout(),
-				properties.maxReconnectDelay()));
-		// A client id of its own per process, so that two Herald instances do not take over each other's session.
+		clientFactory
+			.setConnectionOptions(connectOptions(endpoint, broker.connectTimeout(), properties.maxReconnectDelay()));
+		// A client id of its own per process, so that two Herald instances do not take
+		// over each other's session.
 		String clientId = "herald-feed-" + UUID.randomUUID().toString().substring(0, 8);
-		MqttPahoMessageDrivenChannelAdapter adapter = new MqttPahoMessageDrivenChannelAdapter(clientId,
-				clientFactory, properties.topics().toArray(String[]::new));
+		MqttPahoMessageDrivenChannelAdapter adapter = new MqttPahoMessageDrivenChannelAdapter(clientId, clientFactory,
+				properties.topics().toArray(String[]::new));
 		adapter.setQos(FEED_QOS);
 		adapter.setCompletionTimeout(broker.connectTimeout().toMillis());
-		// Handling a message is quick, and a broker that is down must not hold up shutdown for
+		// Handling a message is quick, and a broker that is down must not hold up
+		// shutdown for
 		// Paho's default 30 s.
 		adapter.setQuiescentTimeout(QUIESCENT_TIMEOUT.toMillis());
 		adapter.setDisconnectCompletionTimeout(DISCONNECT_TIMEOUT.toMillis());
@@ -83,8 +86,10 @@ class FeedConfiguration {
 
 	@Bean
 	IntegrationFlow feedFlow(NewsHistory history) {
-		// A one-way handler: a reply-producing one logs "produced no reply" for every message, and
-		// commons-logging's SLF4J bridge formats debug messages before checking the level.
+		// A one-way handler: a reply-producing one logs "produced no reply" for every
+		// message, and
+		// commons-logging's SLF4J bridge formats debug messages before checking the
+		// level.
 		MessageHandler writer = (message) -> {
 			MessageHeaders headers = message.getHeaders();
 			// Paho's default converter delivers payloads as UTF-8 text.
@@ -97,7 +102,8 @@ class FeedConfiguration {
 	@Bean
 	IntegrationFlow feedErrorFlow() {
 		return IntegrationFlow.from("feedErrors").handle(MessagingException.class, (failure, headers) -> {
-			// The failed message carries the payload, which is never logged: only where it came from.
+			// The failed message carries the payload, which is never logged: only where
+			// it came from.
 			Object topic = (failure.getFailedMessage() != null)
 					? failure.getFailedMessage().getHeaders().get(MqttHeaders.RECEIVED_TOPIC) : null;
 			logger.warn("Feed could not keep a message from {}: {}", topic,

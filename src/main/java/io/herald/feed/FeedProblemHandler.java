@@ -17,7 +17,8 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Turns bad queries to the feed's API into RFC 9457 problem details that name the parameter.
+ * Turns bad queries to the feed's API into RFC 9457 problem details that name the
+ * parameter.
  */
 @RestControllerAdvice(assignableTypes = NewsQueryController.class)
 class FeedProblemHandler extends ResponseEntityExceptionHandler {

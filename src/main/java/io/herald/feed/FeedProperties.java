@@ -19,13 +19,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param topics topic filters the feed subscribes to, at QoS 1
  * @param historySize how many of the newest received messages are kept in memory
- * @param maxReconnectDelay the longest pause between two reconnection attempts after the broker
- * went away (the pause doubles from one second up to this)
+ * @param maxReconnectDelay the longest pause between two reconnection attempts after the
+ * broker went away (the pause doubles from one second up to this)
  */
 @Validated
 @ConfigurationProperties("herald.feed")
-record FeedProperties(
-		@DefaultValue("/news/#") @NotEmpty List<String> topics,
+record FeedProperties(@DefaultValue("/news/#") @NotEmpty List<String> topics,
 		@DefaultValue("1000") @Min(1) @Max(1_000_000) int historySize,
 		@DefaultValue("30s") @NotNull Duration maxReconnectDelay) {
 

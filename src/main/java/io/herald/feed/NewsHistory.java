@@ -49,14 +49,17 @@ class NewsHistory {
 		}
 	}
 
-	/** Up to {@code limit} of the newest messages whose topic matches {@code filter}, newest first. */
+	/**
+	 * Up to {@code limit} of the newest messages whose topic matches {@code filter},
+	 * newest first.
+	 */
 	List<NewsItem> newest(TopicFilter filter, int limit) {
 		return newest(filter, (topic) -> true, limit);
 	}
 
 	/**
-	 * Up to {@code limit} of the newest messages whose topic matches {@code filter} and is
-	 * {@code visible}, newest first.
+	 * Up to {@code limit} of the newest messages whose topic matches {@code filter} and
+	 * is {@code visible}, newest first.
 	 */
 	List<NewsItem> newest(TopicFilter filter, Predicate<String> visible, int limit) {
 		List<NewsItem> found = new ArrayList<>(Math.min(limit, this.ring.length));

@@ -14,9 +14,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Answers {@code GET /api/news} from the feed's history: the newest messages matching an MQTT
- * topic filter, newest first, of those the caller may subscribe to (with anonymous rights when
- * it has no token).
+ * Answers {@code GET /api/news} from the feed's history: the newest messages matching an
+ * MQTT topic filter, newest first, of those the caller may subscribe to (with anonymous
+ * rights when it has no token).
  */
 @RestController
 class NewsQueryController {

@@ -12,9 +12,9 @@ import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 
 /**
- * Decodes whole MQTT packets into netty-codec-mqtt's messages, and encodes messages into packets,
- * for the few packets Herald must read or rebuild; everything else it relays stays bytes. One
- * codec per thread, so the event loops share nothing.
+ * Decodes whole MQTT packets into netty-codec-mqtt's messages, and encodes messages into
+ * packets, for the few packets Herald must read or rebuild; everything else it relays
+ * stays bytes. One codec per thread, so the event loops share nothing.
  */
 public final class MqttCodec {
 
@@ -38,10 +38,10 @@ public final class MqttCodec {
 	}
 
 	/**
-	 * Decode one complete packet of a connection speaking {@code version} (ignored for CONNECT,
-	 * which says its own). The packet's bytes are consumed and released.
-	 * @return the message; a malformed packet gives a message whose decoder result is a failure,
-	 * one whose fields run past its end included
+	 * Decode one complete packet of a connection speaking {@code version} (ignored for
+	 * CONNECT, which says its own). The packet's bytes are consumed and released.
+	 * @return the message; a malformed packet gives a message whose decoder result is a
+	 * failure, one whose fields run past its end included
 	 */
 	public static MqttMessage decode(ByteBuf packet, MqttVersion version) {
 		return CODECS.get().decodeOne(packet, version);
@@ -57,13 +57,16 @@ public final class MqttCodec {
 		this.channel.writeInbound(packet);
 		MqttMessage message = this.channel.readInbound();
 		if (message == null || message.decoderResult().isFailure()) {
-			// The decoder discards everything after a bad packet: start the next one afresh.
+			// The decoder discards everything after a bad packet: start the next one
+			// afresh.
 			this.channel.finishAndReleaseAll();
 			this.channel = newChannel();
 		}
 		if (message == null) {
-			// The decoder replays a packet until all its fields are there: a whole one whose field
-			// lengths run past its end would wait for bytes that belong to the next packet.
+			// The decoder replays a packet until all its fields are there: a whole one
+			// whose field
+			// lengths run past its end would wait for bytes that belong to the next
+			// packet.
 			return MqttMessageFactory
 				.newInvalidMessage(new DecoderException("a field runs past the end of the packet"));
 		}

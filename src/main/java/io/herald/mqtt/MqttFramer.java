@@ -6,20 +6,22 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Finds MQTT packet boundaries in a byte stream that arrives in arbitrary chunks, without
- * copying: it reads each fixed header (type byte and variable-length remaining length) and skips
- * the body.
+ * copying: it reads each fixed header (type byte and variable-length remaining length)
+ * and skips the body.
  *
  * <p>
- * Netty's {@code MqttDecoder} decodes whole packets into objects, which the relay does not want
- * on its hot path: bytes must pass through unchanged, and only packet types and sizes are needed
- * here.
+ * Netty's {@code MqttDecoder} decodes whole packets into objects, which the relay does
+ * not want on its hot path: bytes must pass through unchanged, and only packet types and
+ * sizes are needed here.
  */
 public final class MqttFramer {
 
 	/** The largest remaining length MQTT can encode (four bytes of seven bits). */
 	public static final int MAX_REMAINING_LENGTH = 268_435_455;
 
-	/** MQTT control packet types this relay cares about (upper nibble of the first byte). */
+	/**
+	 * MQTT control packet types this relay cares about (upper nibble of the first byte).
+	 */
 	public static final int CONNECT = 1;
 
 	public static final int DISCONNECT = 14;
@@ -43,8 +45,8 @@ public final class MqttFramer {
 	}
 
 	/**
-	 * Walk {@code chunk} from its position to its limit, reporting each packet whose fixed header
-	 * completes in it. The chunk's position is left unchanged.
+	 * Walk {@code chunk} from its position to its limit, reporting each packet whose
+	 * fixed header completes in it. The chunk's position is left unchanged.
 	 * @throws MalformedPacketException if the stream is not MQTT
 	 */
 	public void scan(ByteBuffer chunk) {
@@ -52,8 +54,8 @@ public final class MqttFramer {
 	}
 
 	/**
-	 * Walk {@code chunk}'s readable bytes, reporting each packet whose fixed header completes in
-	 * it. The buffer's indexes are left unchanged.
+	 * Walk {@code chunk}'s readable bytes, reporting each packet whose fixed header
+	 * completes in it. The buffer's indexes are left unchanged.
 	 * @throws MalformedPacketException if the stream is not MQTT
 	 */
 	public void scan(ByteBuf chunk) {
@@ -103,7 +105,10 @@ public final class MqttFramer {
 		this.listener.onPacket(type, length);
 	}
 
-	/** Absolute reads from a buffer, whichever kind it is (stateless: no allocation per scan). */
+	/**
+	 * Absolute reads from a buffer, whichever kind it is (stateless: no allocation per
+	 * scan).
+	 */
 	@FunctionalInterface
 	private interface ByteAt<B> {
 
@@ -111,7 +116,10 @@ public final class MqttFramer {
 
 	}
 
-	/** Receives the type and remaining length of each packet as its fixed header completes. */
+	/**
+	 * Receives the type and remaining length of each packet as its fixed header
+	 * completes.
+	 */
 	@FunctionalInterface
 	public interface PacketListener {
 

@@ -5,11 +5,11 @@ import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Splits an MQTT byte stream, arriving in arbitrary chunks, into what passes through unchanged
- * and what must be read first: its {@link Handler} says at each packet's first byte whether the
- * packet passes, is held whole, or is held only up to the part that decides it (a PUBLISH up to
- * its topic), after which the rest passes or is skipped unread. Bytes that pass leave as slices of
- * the chunks they came in, never copied.
+ * Splits an MQTT byte stream, arriving in arbitrary chunks, into what passes through
+ * unchanged and what must be read first: its {@link Handler} says at each packet's first
+ * byte whether the packet passes, is held whole, or is held only up to the part that
+ * decides it (a PUBLISH up to its topic), after which the rest passes or is skipped
+ * unread. Bytes that pass leave as slices of the chunks they came in, never copied.
  */
 public final class PacketStream {
 
@@ -57,7 +57,10 @@ public final class PacketStream {
 
 	private @Nullable ByteBuf held;
 
-	/** Whether the chunk being fed passed whole: ownership went with it, nothing to release. */
+	/**
+	 * Whether the chunk being fed passed whole: ownership went with it, nothing to
+	 * release.
+	 */
 	private boolean handedOver;
 
 	public PacketStream(Handler handler, long maxHeld, ByteBufAllocator allocator) {
@@ -105,7 +108,8 @@ public final class PacketStream {
 				}
 				else if (this.inHeader) {
 					if (this.held == null && runStart < 0) {
-						// The rest of a passing packet's fixed header, begun in the chunk before.
+						// The rest of a passing packet's fixed header, begun in the chunk
+						// before.
 						runStart = index;
 					}
 					int encoded = chunk.getByte(index++) & 0xFF;
@@ -175,7 +179,8 @@ public final class PacketStream {
 	private int flush(ByteBuf chunk, int runStart, int index) {
 		if (runStart >= 0 && index > runStart) {
 			if (runStart == chunk.readerIndex() && index == chunk.writerIndex()) {
-				// The whole chunk passes, as most do: it goes on as it came, with no count to change.
+				// The whole chunk passes, as most do: it goes on as it came, with no
+				// count to change.
 				this.handedOver = true;
 				this.handler.pass(chunk);
 			}
@@ -186,7 +191,11 @@ public final class PacketStream {
 		return -1;
 	}
 
-	/** @return whether the remaining length is complete */
+	/**
+	 * Adds one byte of the remaining length.
+	 * @param encoded the byte as read
+	 * @return whether the remaining length is complete
+	 */
 	private boolean readLengthByte(int encoded) {
 		this.remainingLength |= (encoded & 0x7F) << (7 * this.lengthBytes);
 		this.lengthBytes++;
@@ -220,7 +229,10 @@ public final class PacketStream {
 		return (this.headLength >= 0) ? this.headLength - body : 1;
 	}
 
-	/** Decide the held packet if enough of it is there: PASS or SKIP for the rest, STALL, or HOLD for more. */
+	/**
+	 * Decide the held packet if enough of it is there: PASS or SKIP for the rest, STALL,
+	 * or HOLD for more.
+	 */
 	private Handling heldProgress() {
 		ByteBuf packet = this.held;
 		if (this.handling == Handling.HEAD) {
@@ -260,9 +272,9 @@ public final class PacketStream {
 		Handling begin(int type, int flags);
 
 		/**
-		 * For a {@link Handling#HEAD HEAD} packet: how many body bytes decide it, given the fixed
-		 * header and the first {@code bodyBytes} of the body in {@code head}; {@code -1} while more
-		 * are needed to tell.
+		 * For a {@link Handling#HEAD HEAD} packet: how many body bytes decide it, given
+		 * the fixed header and the first {@code bodyBytes} of the body in {@code head};
+		 * {@code -1} while more are needed to tell.
 		 */
 		default int headLength(int type, int flags, ByteBuf head, int bodyBytes) {
 			throw new UnsupportedOperationException("No head for packet type " + type);
@@ -270,8 +282,9 @@ public final class PacketStream {
 
 		/**
 		 * A held packet (whole, or its head), fixed header included; ownership passes.
-		 * @return for a head, {@link Handling#PASS PASS} to relay the rest of the packet or
-		 * {@link Handling#SKIP SKIP} to drop it; {@link Handling#STALL STALL} to stop reading
+		 * @return for a head, {@link Handling#PASS PASS} to relay the rest of the packet
+		 * or {@link Handling#SKIP SKIP} to drop it; {@link Handling#STALL STALL} to stop
+		 * reading
 		 */
 		Handling decide(ByteBuf packet, int type, int flags, int remainingLength);
 

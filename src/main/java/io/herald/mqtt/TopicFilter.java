@@ -6,14 +6,14 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An MQTT topic filter, checked once and then matched against topic names, or compared with
- * another filter, with MQTT 3.1.1's wildcard rules: {@code +} is one whole level, {@code #} is
- * the last level and matches the rest (the parent level included), and a filter starting with a
- * wildcard never matches a topic starting with {@code $}.
+ * An MQTT topic filter, checked once and then matched against topic names, or compared
+ * with another filter, with MQTT 3.1.1's wildcard rules: {@code +} is one whole level,
+ * {@code #} is the last level and matches the rest (the parent level included), and a
+ * filter starting with a wildcard never matches a topic starting with {@code $}.
  *
  * <p>
- * Paho's {@code MqttTopic.isMatched} leaves out the {@code $} rule and mismatches empty levels
- * ({@code a/+} against {@code a/}), hence this class.
+ * Paho's {@code MqttTopic.isMatched} leaves out the {@code $} rule and mismatches empty
+ * levels ({@code a/+} against {@code a/}), hence this class.
  */
 public final class TopicFilter {
 
@@ -25,14 +25,14 @@ public final class TopicFilter {
 	private static final String MULTI_LEVEL = "#";
 
 	/**
-	 * The levels of {@code #}, written as {@code +/#}: the same topic names, as a name has at
-	 * least one level.
+	 * The levels of {@code #}, written as {@code +/#}: the same topic names, as a name
+	 * has at least one level.
 	 */
 	private static final String[] EVERYTHING = { SINGLE_LEVEL, MULTI_LEVEL };
 
 	/**
-	 * The levels of {@code /#}, written as {@code /+/#}: the same topic names, as the parent
-	 * level of {@code /#} would be the empty name, which MQTT refuses.
+	 * The levels of {@code /#}, written as {@code /+/#}: the same topic names, as the
+	 * parent level of {@code /#} would be the empty name, which MQTT refuses.
 	 */
 	private static final String[] EVERYTHING_AFTER_SLASH = { "", SINGLE_LEVEL, MULTI_LEVEL };
 
@@ -78,7 +78,10 @@ public final class TopicFilter {
 		}
 	}
 
-	/** Whether a message published to {@code topic} is delivered to this filter's subscribers. */
+	/**
+	 * Whether a message published to {@code topic} is delivered to this filter's
+	 * subscribers.
+	 */
 	public boolean matches(String topic) {
 		if (this.startsWithWildcard && topic.startsWith("$")) {
 			return false;
@@ -105,8 +108,8 @@ public final class TopicFilter {
 	}
 
 	/**
-	 * Whether every topic name {@code other} matches is also matched by this filter, so that a
-	 * subscription to {@code other} receives nothing this filter does not match.
+	 * Whether every topic name {@code other} matches is also matched by this filter, so
+	 * that a subscription to {@code other} receives nothing this filter does not match.
 	 */
 	public boolean covers(TopicFilter other) {
 		String[] mine = comparableLevels();
@@ -165,7 +168,10 @@ public final class TopicFilter {
 		return this.levels;
 	}
 
-	/** Whether every value {@code level} can take at a level also matches {@code filterLevel}. */
+	/**
+	 * Whether every value {@code level} can take at a level also matches
+	 * {@code filterLevel}.
+	 */
 	private static boolean levelCovers(String filterLevel, String level, boolean first) {
 		// A first-level wildcard leaves out the $-topics.
 		if (SINGLE_LEVEL.equals(filterLevel)) {
@@ -207,8 +213,8 @@ public final class TopicFilter {
 			}
 		}
 		if (bytes > MAX_LENGTH) {
-			throw new InvalidTopicException("must not be longer than " + MAX_LENGTH + " bytes in UTF-8 (it has "
-					+ bytes + ")");
+			throw new InvalidTopicException(
+					"must not be longer than " + MAX_LENGTH + " bytes in UTF-8 (it has " + bytes + ")");
 		}
 	}
 

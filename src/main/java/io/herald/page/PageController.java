@@ -12,8 +12,8 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * Serves the test page: a browser MQTT client on Herald's own relay, with forms to subscribe and
- * to publish over REST.
+ * Serves the test page: a browser MQTT client on Herald's own relay, with forms to
+ * subscribe and to publish over REST.
  */
 @Controller
 class PageController {
@@ -45,8 +45,9 @@ class PageController {
 	}
 
 	/**
-	 * Where the page's MQTT client connects: the relay listener when it runs, on the host the page
-	 * was loaded from; {@code null} for the web server's own endpoint, next to the page.
+	 * Where the page's MQTT client connects: the relay listener when it runs, on the host
+	 * the page was loaded from; {@code null} for the web server's own endpoint, next to
+	 * the page.
 	 */
 	private URI relayUrl(HttpServletRequest request) {
 		RelayListener listener = this.listener.getIfAvailable();
@@ -61,7 +62,8 @@ class PageController {
 		if (host.contains(":")) {
 			host = "[" + host + "]";
 		}
-		return URI.create((listener.secure() ? "wss" : "ws") + "://" + host + ":" + listener.port() + this.relay.path());
+		return URI
+			.create((listener.secure() ? "wss" : "ws") + "://" + host + ":" + listener.port() + this.relay.path());
 	}
 
 	private static String origin(URI url) {

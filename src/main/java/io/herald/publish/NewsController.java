@@ -20,9 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Publishes news to the broker over REST: {@code POST /api/news} for one message,
- * {@code POST /api/news/batch} for several, answered 202 once the broker accepted them, or 503
- * with {@code Retry-After} when it did not. The caller's token must allow publishing to every
- * topic of the request, or nothing is published (403).
+ * {@code POST /api/news/batch} for several, answered 202 once the broker accepted them,
+ * or 503 with {@code Retry-After} when it did not. The caller's token must allow
+ * publishing to every topic of the request, or nothing is published (403).
  */
 @RestController
 class NewsController {
@@ -39,7 +39,8 @@ class NewsController {
 		this.identities = identities;
 	}
 
-	// No 'consumes' on the mappings: a wrong Content-Type then fails inside this controller, where
+	// No 'consumes' on the mappings: a wrong Content-Type then fails inside this
+	// controller, where
 	// PublishProblemHandler answers it as a problem detail.
 	@PostMapping("/api/news")
 	CompletableFuture<ResponseEntity<NewsReceipt>> publish(@RequestBody NewsRequest request,
@@ -92,7 +93,9 @@ class NewsController {
 			.body(problem);
 	}
 
-	/** Refuses the whole request, naming the first topic the caller may not publish to. */
+	/**
+	 * Refuses the whole request, naming the first topic the caller may not publish to.
+	 */
 	private void checkRights(List<NewsRequest> requests, @Nullable Principal caller, boolean batch) {
 		TopicRights rights = this.identities.identify(caller).rights(null);
 		for (int i = 0; i < requests.size(); i++) {

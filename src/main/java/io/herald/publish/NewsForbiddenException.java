@@ -1,8 +1,8 @@
 package io.herald.publish;
 
 /**
- * The caller's token does not allow publishing to a topic of the request; answered 403, and
- * nothing of the request is published.
+ * The caller's token does not allow publishing to a topic of the request; answered 403,
+ * and nothing of the request is published.
  */
 class NewsForbiddenException extends RuntimeException {
 

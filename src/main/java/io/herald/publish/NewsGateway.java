@@ -6,14 +6,16 @@ import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.Payload;
 
 /**
- * The entry to the publish flow: each call publishes one message and returns once the broker
- * acknowledged it, or throws a {@link NewsNotPublishedException}.
+ * The entry to the publish flow: each call publishes one message and returns once the
+ * broker acknowledged it, or throws a {@link NewsNotPublishedException}.
  */
 @MessagingGateway(name = "newsGateway", defaultRequestChannel = "newsPublishChannel",
 		errorChannel = "newsPublishErrors")
 interface NewsGateway {
 
-	/** Header with the epoch millisecond after which the message must no longer be sent. */
+	/**
+	 * Header with the epoch millisecond after which the message must no longer be sent.
+	 */
 	String DEADLINE = "herald_deadline";
 
 	/** Header with the id Herald gave the message. */

@@ -3,8 +3,8 @@ package io.herald.publish;
 import java.util.List;
 
 /**
- * The broker did not accept a message in time: it is unreachable, dropped the connection, or did
- * not acknowledge within {@code herald.publish.timeout}.
+ * The broker did not accept a message in time: it is unreachable, dropped the connection,
+ * or did not acknowledge within {@code herald.publish.timeout}.
  */
 class NewsNotPublishedException extends RuntimeException {
 

@@ -18,13 +18,13 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Publishes checked messages through the {@link NewsGateway} on a few publishing threads, each
- * answered within {@code herald.publish.timeout}; a batch goes out in order, one message after
- * the other.
+ * Publishes checked messages through the {@link NewsGateway} on a few publishing threads,
+ * each answered within {@code herald.publish.timeout}; a batch goes out in order, one
+ * message after the other.
  *
  * <p>
- * The request thread never waits on the broker itself: it gets a future, bounded by the timeout
- * however long the broker takes.
+ * The request thread never waits on the broker itself: it gets a future, bounded by the
+ * timeout however long the broker takes.
  */
 class NewsPublisher implements DisposableBean {
 
@@ -44,18 +44,22 @@ class NewsPublisher implements DisposableBean {
 				new ArrayBlockingQueue<>(queueCapacity), new CustomizableThreadFactory("herald-publish-"));
 	}
 
-	/** Completes with the receipt once the broker accepted it, or with a {@link NewsNotPublishedException}. */
+	/**
+	 * Completes with the receipt once the broker accepted it, or with a
+	 * {@link NewsNotPublishedException}.
+	 */
 	CompletableFuture<NewsReceipt> publish(OutgoingNews news) {
 		String id = UUID.randomUUID().toString();
 		long deadline = this.clock.millis() + this.timeout.toMillis();
 		CompletableFuture<Void> sent;
 		try {
-			sent = CompletableFuture.runAsync(() -> this.gateway.publish(news.payload(), news.topic(), news.qos(),
-					news.retain(), id, deadline), this.threads);
+			sent = CompletableFuture.runAsync(
+					() -> this.gateway.publish(news.payload(), news.topic(), news.qos(), news.retain(), id, deadline),
+					this.threads);
 		}
 		catch (RejectedExecutionException ex) {
-			return CompletableFuture.failedFuture(
-					new NewsNotPublishedException("Too many messages are waiting to be published", ex));
+			return CompletableFuture
+				.failedFuture(new NewsNotPublishedException("Too many messages are waiting to be published", ex));
 		}
 		return sent.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS).handle((ignored, failure) -> {
 			if (failure != null) {
@@ -66,12 +70,13 @@ class NewsPublisher implements DisposableBean {
 	}
 
 	/**
-	 * Publishes the messages in order, each once the one before was accepted; completes with all
-	 * receipts, or with a {@link NewsNotPublishedException} carrying those accepted before the
-	 * failure.
+	 * Publishes the messages in order, each once the one before was accepted; completes
+	 * with all receipts, or with a {@link NewsNotPublishedException} carrying those
+	 * accepted before the failure.
 	 */
 	CompletableFuture<List<NewsReceipt>> publishAll(List<OutgoingNews> batch) {
-		// Only one stage of the chain runs at a time, and each stage happens after the one before.
+		// Only one stage of the chain runs at a time, and each stage happens after the
+		// one before.
 		List<NewsReceipt> accepted = new ArrayList<>(batch.size());
 		CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
 		for (OutgoingNews news : batch) {
@@ -88,7 +93,8 @@ class NewsPublisher implements DisposableBean {
 	@Override
 	public void destroy() throws InterruptedException {
 		this.threads.shutdown();
-		// A message being published gets its acknowledgement or its timeout, whichever is first.
+		// A message being published gets its acknowledgement or its timeout, whichever is
+		// first.
 		this.threads.awaitTermination(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 

@@ -12,7 +12,9 @@ class NewsTooLargeException extends RuntimeException {
 		this.field = field;
 	}
 
-	/** The field over its limit, or {@code null} for a whole batch with too many messages. */
+	/**
+	 * The field over its limit, or {@code null} for a whole batch with too many messages.
+	 */
 	String field() {
 		return this.field;
 	}

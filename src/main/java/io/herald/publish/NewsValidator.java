@@ -8,11 +8,12 @@ import io.herald.mqtt.TopicFilter;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Checks a {@link NewsRequest} against MQTT's rules before anything is sent to the broker.
+ * Checks a {@link NewsRequest} against MQTT's rules before anything is sent to the
+ * broker.
  *
  * <p>
- * The topic rules are MQTT's, already in {@link TopicFilter}; the rest is two checks, so plain
- * code reads better here than a custom Bean Validation constraint.
+ * The topic rules are MQTT's, already in {@link TopicFilter}; the rest is two checks, so
+ * plain code reads better here than a custom Bean Validation constraint.
  */
 final class NewsValidator {
 

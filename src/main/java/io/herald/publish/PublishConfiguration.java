@@ -4,11 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.herald.broker.BrokerEndpoint;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.herald.broker.BrokerEndpoint;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,8 +24,8 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
 /**
- * The publish flow: {@link NewsGateway} into a deadline check and the Paho outbound adapter, with
- * failures translated on an error channel.
+ * The publish flow: {@link NewsGateway} into a deadline check and the Paho outbound
+ * adapter, with failures translated on an error channel.
  */
 @Configuration(proxyBeanMethods = false)
 @IntegrationComponentScan
@@ -35,12 +34,14 @@ class PublishConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(PublishConfiguration.class);
 
 	/**
-	 * Messages published at once; each thread waits for its acknowledgement, so this is also the
-	 * most messages in flight on the publishing connection.
+	 * Messages published at once; each thread waits for its acknowledgement, so this is
+	 * also the most messages in flight on the publishing connection.
 	 */
 	static final int PUBLISHING_THREADS = 8;
 
-	/** Messages waiting for a publishing thread before requests are turned away with 503. */
+	/**
+	 * Messages waiting for a publishing thread before requests are turned away with 503.
+	 */
 	static final int QUEUE_CAPACITY = 2_000;
 
 	@Bean
@@ -71,11 +72,9 @@ class PublishConfiguration {
 
 	@Bean
 	IntegrationFlow newsPublishErrorFlow() {
-		return IntegrationFlow.from("newsPublishErrors")
-			.handle(MessagingException.class, (failure, headers) -> {
-				throw translate(failure);
-			}, (handler) -> handler.id("newsPublishFailureTranslator"))
-			.get();
+		return IntegrationFlow.from("newsPublishErrors").handle(MessagingException.class, (failure, headers) -> {
+			throw translate(failure);
+		}, (handler) -> handler.id("newsPublishFailureTranslator")).get();
 	}
 
 	private static boolean beforeDeadline(Message<?> message) {

@@ -19,9 +19,9 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Answers invalid publish requests with RFC 9457 problem details naming the field: 400 for
- * invalid input, 403 for a topic the caller may not publish to, 413 for sizes over the limits,
- * 415 for a body that is not JSON.
+ * Answers invalid publish requests with RFC 9457 problem details naming the field: 400
+ * for invalid input, 403 for a topic the caller may not publish to, 413 for sizes over
+ * the limits, 415 for a body that is not JSON.
  */
 @RestControllerAdvice(assignableTypes = NewsController.class)
 class PublishProblemHandler extends ResponseEntityExceptionHandler {
@@ -56,7 +56,8 @@ class PublishProblemHandler extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
 		if (cause instanceof NewsTooLargeException tooLarge) {
-			// The body passed herald.publish.max-request-size while the JSON parser was reading it.
+			// The body passed herald.publish.max-request-size while the JSON parser was
+			// reading it.
 			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge));
 		}
 		ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.BAD_REQUEST);

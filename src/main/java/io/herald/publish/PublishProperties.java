@@ -16,20 +16,18 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxBatch the most messages one {@code POST /api/news/batch} may carry
  * @param maxPayload the largest payload of one message, in UTF-8 bytes
- * @param maxRequestSize the largest request body of a publish, single or batch, refused before
- * it is read when its length is declared and as soon as it is exceeded otherwise
- * @param timeout how long a message may take to be accepted by the broker (PUBACK for QoS 1,
- * PUBCOMP for QoS 2) before the request is answered 503
- * @param retryAfter what a 503 answer tells the client to wait in its {@code Retry-After} header
+ * @param maxRequestSize the largest request body of a publish, single or batch, refused
+ * before it is read when its length is declared and as soon as it is exceeded otherwise
+ * @param timeout how long a message may take to be accepted by the broker (PUBACK for QoS
+ * 1, PUBCOMP for QoS 2) before the request is answered 503
+ * @param retryAfter what a 503 answer tells the client to wait in its {@code Retry-After}
+ * header
  */
 @Validated
 @ConfigurationProperties("herald.publish")
-record PublishProperties(
-		@DefaultValue("1000") @Min(1) @Max(100_000) int maxBatch,
-		@DefaultValue("256KB") @NotNull DataSize maxPayload,
-		@DefaultValue("4MB") @NotNull DataSize maxRequestSize,
-		@DefaultValue("5s") @NotNull Duration timeout,
-		@DefaultValue("5s") @NotNull Duration retryAfter) {
+record PublishProperties(@DefaultValue("1000") @Min(1) @Max(100_000) int maxBatch,
+		@DefaultValue("256KB") @NotNull DataSize maxPayload, @DefaultValue("4MB") @NotNull DataSize maxRequestSize,
+		@DefaultValue("5s") @NotNull Duration timeout, @DefaultValue("5s") @NotNull Duration retryAfter) {
 
 	/** MQTT's largest packet, which bounds any payload. */
 	static final long MAX_MQTT_PAYLOAD = 268_435_455;

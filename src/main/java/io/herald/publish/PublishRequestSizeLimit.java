@@ -14,10 +14,10 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 /**
- * Holds publish request bodies to {@code herald.publish.max-request-size} before JSON parsing
- * sees them: a declared length over it is refused unread, and a body of undeclared length
- * (chunked) is cut off where it passes it. Either way the answer is 413, and no oversized body is
- * ever held in memory.
+ * Holds publish request bodies to {@code herald.publish.max-request-size} before JSON
+ * parsing sees them: a declared length over it is refused unread, and a body of
+ * undeclared length (chunked) is cut off where it passes it. Either way the answer is
+ * 413, and no oversized body is ever held in memory.
  */
 @ControllerAdvice(assignableTypes = NewsController.class)
 @EnableConfigurationProperties(PublishProperties.class)

@@ -11,10 +11,10 @@ import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
 /**
  * How many relayed connections each client address holds, on both endpoints together, and
- * whether one more may open ({@code herald.relay.max-connections-per-address}; {@code 0} counts
- * nothing). The client address is the peer's, or, when the peer is one of
- * {@code herald.relay.trusted-proxies}, the nearest address in {@code X-Forwarded-For} that is not
- * itself a trusted proxy: a header from anyone else is not believed.
+ * whether one more may open ({@code herald.relay.max-connections-per-address}; {@code 0}
+ * counts nothing). The client address is the peer's, or, when the peer is one of
+ * {@code herald.relay.trusted-proxies}, the nearest address in {@code X-Forwarded-For}
+ * that is not itself a trusted proxy: a header from anyone else is not believed.
  */
 final class AddressLimit {
 
@@ -29,7 +29,10 @@ final class AddressLimit {
 		this.trustedProxies = trustedProxies.stream().map(IpAddressMatcher::new).toList();
 	}
 
-	/** The address a connection is counted under, given its peer and its {@code X-Forwarded-For}. */
+	/**
+	 * The address a connection is counted under, given its peer and its
+	 * {@code X-Forwarded-For}.
+	 */
 	String clientAddress(@Nullable InetSocketAddress peer, @Nullable String forwardedFor) {
 		String address = (peer != null) ? peer.getAddress().getHostAddress() : "unknown";
 		if (forwardedFor == null || !trusted(address)) {
@@ -61,7 +64,7 @@ final class AddressLimit {
 		this.open.compute(address, (key, count) -> {
 			int current = (count != null) ? count : 0;
 			admitted[0] = current < this.max;
-			return admitted[0] ? current + 1 : ((current > 0) ? current : null);
+			return (admitted[0]) ? current + 1 : ((current > 0) ? current : null);
 		});
 		return admitted[0];
 	}

@@ -3,8 +3,10 @@ package io.herald.relay;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-import io.netty.buffer.ByteBufUtil;
+import io.herald.mqtt.MqttCodec;
+import io.herald.mqtt.MqttFramer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -17,25 +19,29 @@ import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.jspecify.annotations.Nullable;
 
-import io.herald.mqtt.MqttCodec;
-import io.herald.mqtt.MqttFramer;
-
 /**
- * The CONNECT the broker sees for a browser's: the browser's token replaced by Herald's own
- * broker credentials (or none), and its client id bound to its identity, so that no identity can
- * take over another's persistent session. Everything else is as the browser sent it.
+ * The CONNECT the broker sees for a browser's: the browser's token replaced by Herald's
+ * own broker credentials (or none), and its client id bound to its identity, so that no
+ * identity can take over another's persistent session. Everything else is as the browser
+ * sent it.
  *
  * <p>
- * An MQTT 5 browser that sends an empty client id gets one from Herald, bound like any other and
- * returned in the CONNACK as the Assigned Client Identifier, so that it can resume its session
- * with it. An id the broker assigned would not do: Herald binds it when the browser sends it back.
+ * An MQTT 5 browser that sends an empty client id gets one from Herald, bound like any
+ * other and returned in the CONNACK as the Assigned Client Identifier, so that it can
+ * resume its session with it. An id the broker assigned would not do: Herald binds it
+ * when the browser sends it back.
  */
 final class BrokerConnect {
 
-	/** Separates the identity from the browser's own client id in the id the broker sees. */
+	/**
+	 * Separates the identity from the browser's own client id in the id the broker sees.
+	 */
 	static final char SEPARATOR = '|';
 
-	/** MQTT 3.1's longest client id, in characters (netty-codec-mqtt's encoder keeps to it). */
+	/**
+	 * MQTT 3.1's longest client id, in characters (netty-codec-mqtt's encoder keeps to
+	 * it).
+	 */
 	private static final int MQTT_3_1_MAX_CLIENT_ID = 23;
 
 	/** The most bytes an MQTT string can have. */
@@ -44,7 +50,9 @@ final class BrokerConnect {
 	private BrokerConnect() {
 	}
 
-	/** The CONNECT for the broker; {@code assignedClientId} replaces an empty client id. */
+	/**
+	 * The CONNECT for the broker; {@code assignedClientId} replaces an empty client id.
+	 */
 	static MqttConnectMessage rewrite(MqttConnectMessage connect, @Nullable String subject,
 			@Nullable String assignedClientId, GuardSettings settings) {
 		MqttConnectVariableHeader header = connect.variableHeader();
@@ -55,20 +63,24 @@ final class BrokerConnect {
 				username != null, password != null, header.isWillRetain(), header.willQos(), header.isWillFlag(),
 				header.isCleanSession(), header.keepAliveTimeSeconds(), header.properties());
 		String clientId = (assignedClientId != null) ? assignedClientId : payload.clientIdentifier();
-		MqttConnectPayload bound = new MqttConnectPayload(clientId(subject, clientId),
-				payload.willProperties(), payload.willTopic(), payload.willMessageInBytes(), username,
+		MqttConnectPayload bound = new MqttConnectPayload(clientId(subject, clientId), payload.willProperties(),
+				payload.willTopic(), payload.willMessageInBytes(), username,
 				(password != null) ? password.getBytes(StandardCharsets.UTF_8) : null);
 		return new MqttConnectMessage(connect.fixedHeader(), rewritten, bound);
 	}
 
-	/** A client id for an MQTT 5 browser that sent an empty one: unique, and not to be guessed. */
+	/**
+	 * A client id for an MQTT 5 browser that sent an empty one: unique, and not to be
+	 * guessed.
+	 */
 	static String newClientId() {
 		return "herald-" + UUID.randomUUID();
 	}
 
 	/**
-	 * Whether the client id the broker sees still fits {@code version}'s limit: 23 characters in
-	 * MQTT 3.1, 65,535 bytes of UTF-8 otherwise, whose 16-bit length would wrap silently.
+	 * Whether the client id the broker sees still fits {@code version}'s limit: 23
+	 * characters in MQTT 3.1, 65,535 bytes of UTF-8 otherwise, whose 16-bit length would
+	 * wrap silently.
 	 */
 	static boolean clientIdFits(@Nullable String subject, String clientId, MqttVersion version) {
 		String bound = clientId(subject, clientId);
@@ -77,10 +89,10 @@ final class BrokerConnect {
 	}
 
 	/**
-	 * The client id the broker sees: {@code <subject>|<client id>}, with {@code %} and {@code |}
-	 * in the subject percent-encoded so that the first {@code |} always ends it; {@code |<client id>}
-	 * for an anonymous browser; an empty id (MQTT 3.1.1's, when Herald assigns none) stays empty,
-	 * for the broker to assign one or refuse it.
+	 * The client id the broker sees: {@code <subject>|<client id>}, with {@code %} and
+	 * {@code |} in the subject percent-encoded so that the first {@code |} always ends
+	 * it; {@code |<client id>} for an anonymous browser; an empty id (MQTT 3.1.1's, when
+	 * Herald assigns none) stays empty, for the broker to assign one or refuse it.
 	 */
 	static String clientId(@Nullable String subject, String clientId) {
 		if (clientId.isEmpty()) {
@@ -91,8 +103,9 @@ final class BrokerConnect {
 	}
 
 	/**
-	 * The broker's CONNACK (MQTT 5) for a browser Herald assigned {@code clientId}: with it as the
-	 * Assigned Client Identifier when the broker accepted. Ownership of {@code packet} passes.
+	 * The broker's CONNACK (MQTT 5) for a browser Herald assigned {@code clientId}: with
+	 * it as the Assigned Client Identifier when the broker accepted. Ownership of
+	 * {@code packet} passes.
 	 */
 	static ByteBuf connAck(ByteBuf packet, String clientId) {
 		MqttMessage message = MqttCodec.decode(packet.retainedDuplicate(), MqttVersion.MQTT_5);
@@ -107,10 +120,11 @@ final class BrokerConnect {
 		packet.release();
 		MqttProperties properties = new MqttProperties();
 		header.properties().listAll().forEach(properties::add);
-		properties.add(new MqttProperties.StringProperty(MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value(),
-				clientId));
-		return MqttCodec.encode(new MqttConnAckMessage(message.fixedHeader(), new MqttConnAckVariableHeader(
-				header.connectReturnCode(), header.isSessionPresent(), properties)), MqttVersion.MQTT_5);
+		properties
+			.add(new MqttProperties.StringProperty(MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value(), clientId));
+		return MqttCodec.encode(new MqttConnAckMessage(message.fixedHeader(),
+				new MqttConnAckVariableHeader(header.connectReturnCode(), header.isSessionPresent(), properties)),
+				MqttVersion.MQTT_5);
 	}
 
 }

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end of a broker channel's pipeline: hands each chunk read from the broker to its link and
- * reports writability and closure.
+ * The end of a broker channel's pipeline: hands each chunk read from the broker to its
+ * link and reports writability and closure.
  */
 final class BrokerHandler extends ChannelInboundHandlerAdapter {
 

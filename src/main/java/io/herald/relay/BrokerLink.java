@@ -3,6 +3,8 @@ package io.herald.relay;
 import java.util.ArrayDeque;
 import java.util.Queue;
 
+import io.herald.broker.BrokerConnector;
+import io.herald.mqtt.MqttFramer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -18,15 +20,12 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.herald.broker.BrokerConnector;
-import io.herald.mqtt.MqttFramer;
-
 /**
- * One browser's connection to the broker, whichever endpoint accepted the browser: where both
- * endpoints meet. It opens the broker channel, holds what the browser sends until that channel is
- * up, checks both byte streams against MQTT's framing, relays each direction only as fast as the
- * other side takes it, and decides how the session ends. Runs on its event loop only, but for
- * {@link #goAway()} and {@link #awaitingBrowser()}.
+ * One browser's connection to the broker, whichever endpoint accepted the browser: where
+ * both endpoints meet. It opens the broker channel, holds what the browser sends until
+ * that channel is up, checks both byte streams against MQTT's framing, relays each
+ * direction only as fast as the other side takes it, and decides how the session ends.
+ * Runs on its event loop only, but for {@link #goAway()} and {@link #awaitingBrowser()}.
  */
 final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 
@@ -55,7 +54,10 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 
 	private @Nullable Channel broker;
 
-	/** Whether the broker may be connected to: at once without a gate, after the CONNECT with one. */
+	/**
+	 * Whether the broker may be connected to: at once without a gate, after the CONNECT
+	 * with one.
+	 */
 	private boolean admitted;
 
 	/** Whether the guard holds the browser's reads back while it decides. */
@@ -75,7 +77,8 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		this.eventLoop = eventLoop;
 		this.registry = registry;
 		this.chunkSize = Math.toIntExact(properties.bufferSize().toBytes());
-		// With a gate, it frames the browser's stream and tells of its DISCONNECT: one scan, not two.
+		// With a gate, it frames the browser's stream and tells of its DISCONNECT: one
+		// scan, not two.
 		this.browserStream = new BrowserStream((gate != null) ? null : new MqttFramer(this::onPacket),
 				properties.maxFrameSize().toBytes());
 		this.admitted = (gate == null);
@@ -107,8 +110,8 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 	}
 
 	/**
-	 * The browser's WebSocket is open: connect to the broker on its behalf, at once or once the
-	 * guard let its CONNECT in.
+	 * The browser's WebSocket is open: connect to the broker on its behalf, at once or
+	 * once the guard let its CONNECT in.
 	 */
 	void open(BrokerConnector connector) {
 		this.connector = connector;
@@ -157,9 +160,9 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 	private void initBroker(Channel channel) {
 		// Reads of at most one chunk, and at most 8 chunks waiting for the broker.
 		channel.config()
-			.setRecvByteBufAllocator(this.browser.oneChunkAtATime()
-					? new FixedRecvByteBufAllocator(this.chunkSize).maxMessagesPerRead(1)
-					: new AdaptiveRecvByteBufAllocator(64, Math.min(1024, this.chunkSize), this.chunkSize));
+			.setRecvByteBufAllocator(
+					this.browser.oneChunkAtATime() ? new FixedRecvByteBufAllocator(this.chunkSize).maxMessagesPerRead(1)
+							: new AdaptiveRecvByteBufAllocator(64, Math.min(1024, this.chunkSize), this.chunkSize));
 		channel.config()
 			.setOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
 					new WriteBufferWaterMark(this.chunkSize * 2, this.chunkSize * 8));
@@ -183,10 +186,14 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		updateReading();
 	}
 
-	/** Read from the browser only while its bytes have somewhere to go and the guard does not hold them. */
+	/**
+	 * Read from the browser only while its bytes have somewhere to go and the guard does
+	 * not hold them.
+	 */
 	private void updateReading() {
 		if (this.closing) {
-			// Reading goes on as it is: the browser's answer to a close frame must get through.
+			// Reading goes on as it is: the browser's answer to a close frame must get
+			// through.
 			return;
 		}
 		Channel channel = this.broker;
@@ -200,7 +207,10 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		updateReading();
 	}
 
-	/** A chunk of a binary WebSocket message from the browser; ownership passes to the link. */
+	/**
+	 * A chunk of a binary WebSocket message from the browser; ownership passes to the
+	 * link.
+	 */
 	void fromBrowser(ByteBuf chunk, boolean last) {
 		if (this.closing) {
 			chunk.release();
@@ -265,13 +275,17 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		if (this.broker != null) {
 			this.broker.flush();
 		}
-		// Herald's own answers to what the browser sent (a refused PUBLISH's PUBACK) wait for no broker read.
+		// Herald's own answers to what the browser sent (a refused PUBLISH's PUBACK) wait
+		// for no broker read.
 		if (this.browserUnflushed) {
 			flushBrowser();
 		}
 	}
 
-	/** The browser takes more again, after {@link BrowserSide#isWritable()} said it did not. */
+	/**
+	 * The browser takes more again, after {@link BrowserSide#isWritable()} said it did
+	 * not.
+	 */
 	void browserWritable() {
 		if (this.broker != null && !this.closing) {
 			this.broker.config().setAutoRead(true);
@@ -284,8 +298,8 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 	}
 
 	/**
-	 * What the browser sends next cannot be read: relay nothing more, and close the broker side
-	 * now (the endpoint closes the browser itself).
+	 * What the browser sends next cannot be read: relay nothing more, and close the
+	 * broker side now (the endpoint closes the browser itself).
 	 */
 	void browserUnreadable() {
 		this.closing = true;
@@ -294,7 +308,10 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		}
 	}
 
-	/** The browser's WebSocket closed, for whatever reason: flush and close the broker side. */
+	/**
+	 * The browser's WebSocket closed, for whatever reason: flush and close the broker
+	 * side.
+	 */
 	void browserClosed() {
 		this.closing = true;
 		stopPing();
@@ -387,7 +404,8 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 	/** Close the browser after whatever was relayed before; relay nothing more. */
 	private void closeBrowser(CloseCause cause) {
 		if (!this.closing) {
-			// Whatever held the browser's reads back, its answer to the close frame must get through.
+			// Whatever held the browser's reads back, its answer to the close frame must
+			// get through.
 			this.browser.readBrowser(true);
 		}
 		this.closing = true;
@@ -404,7 +422,10 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		}
 	}
 
-	/** The browser or the broker broke the protocol, or the browser failed: close both sides now. */
+	/**
+	 * The browser or the broker broke the protocol, or the browser failed: close both
+	 * sides now.
+	 */
 	void fail(CloseCause cause) {
 		closeBrowser(cause);
 		if (this.broker != null) {

@@ -16,10 +16,11 @@ import jakarta.websocket.SendResult;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What goes to a browser on the web server's endpoint: one chunk at a time to the WebSocket's
- * asynchronous send, later ones and pings queued in order, and a close only once everything before
- * it has been handed over. Tomcat refuses a message while another is being written, so nothing is
- * started before the send in flight ends. Used on its link's event loop; send results come back to it.
+ * What goes to a browser on the web server's endpoint: one chunk at a time to the
+ * WebSocket's asynchronous send, later ones and pings queued in order, and a close only
+ * once everything before it has been handed over. Tomcat refuses a message while another
+ * is being written, so nothing is started before the send in flight ends. Used on its
+ * link's event loop; send results come back to it.
  */
 final class BrowserBound implements SendHandler {
 
@@ -29,7 +30,10 @@ final class BrowserBound implements SendHandler {
 
 	private final Listener listener;
 
-	/** Where pings are sent: Tomcat sends them blocking, which an event loop must never do. */
+	/**
+	 * Where pings are sent: Tomcat sends them blocking, which an event loop must never
+	 * do.
+	 */
 	private final Executor pingExecutor;
 
 	/** Stands for a ping among the chunks to send; never released, never written. */
@@ -53,7 +57,10 @@ final class BrowserBound implements SendHandler {
 		this.listener = listener;
 	}
 
-	/** Hand {@code data} to the browser after what is in flight or queued; ownership passes. */
+	/**
+	 * Hand {@code data} to the browser after what is in flight or queued; ownership
+	 * passes.
+	 */
 	void send(ByteBuf data) {
 		if (this.closed) {
 			data.release();
@@ -81,7 +88,10 @@ final class BrowserBound implements SendHandler {
 		return this.sending;
 	}
 
-	/** Close once everything in flight and queued has been handed over; the first cause wins. */
+	/**
+	 * Close once everything in flight and queued has been handed over; the first cause
+	 * wins.
+	 */
 	void close(CloseCause cause) {
 		if (this.closed || this.closeAfterSend != null) {
 			return;
@@ -94,7 +104,10 @@ final class BrowserBound implements SendHandler {
 		this.listener.closeNow(cause);
 	}
 
-	/** The browser is gone: drop what is queued (what is in flight is released when its send ends). */
+	/**
+	 * The browser is gone: drop what is queued (what is in flight is released when its
+	 * send ends).
+	 */
 	void discard() {
 		this.closed = true;
 		discardQueued();

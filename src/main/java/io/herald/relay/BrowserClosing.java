@@ -14,16 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a browser's WebSocket on the relay listener ends: Herald's close frame, sent once after what
- * was relayed before it, with the connection cut if the browser does not answer; the browser's own
- * close frame, answered; and a cut when the browser leaves relayed bytes unread for
- * {@code herald.relay.send-timeout}. Used on the browser channel's I/O thread only.
+ * How a browser's WebSocket on the relay listener ends: Herald's close frame, sent once
+ * after what was relayed before it, with the connection cut if the browser does not
+ * answer; the browser's own close frame, answered; and a cut when the browser leaves
+ * relayed bytes unread for {@code herald.relay.send-timeout}. Used on the browser
+ * channel's I/O thread only.
  */
 final class BrowserClosing {
 
 	private static final Logger logger = LoggerFactory.getLogger(BrowserClosing.class);
 
-	/** How long a browser has to answer Herald's close frame before the connection is cut. */
+	/**
+	 * How long a browser has to answer Herald's close frame before the connection is cut.
+	 */
 	private static final long CLOSE_HANDSHAKE_TIMEOUT_SECONDS = 5;
 
 	private final Channel browser;
@@ -46,17 +49,18 @@ final class BrowserClosing {
 		}
 		this.closeSent = true;
 		Channel channel = this.browser;
-		// The browser's answering close frame closes the connection; this is in case it never comes.
+		// The browser's answering close frame closes the connection; this is in case it
+		// never comes.
 		channel.writeAndFlush(frame(status, reason))
 			.addListener((written) -> channel.eventLoop()
 				.schedule(() -> channel.close(), CLOSE_HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
 	}
 
 	/**
-	 * Send a close frame after a frame Herald could not decode, then end Herald's side of the
-	 * connection: the browser cannot be expected to see its close frame answered, as what it sends
-	 * next is discarded unread. Reading goes on until the browser closes, so that it is not reset
-	 * while the rest of its frame is still arriving.
+	 * Send a close frame after a frame Herald could not decode, then end Herald's side of
+	 * the connection: the browser cannot be expected to see its close frame answered, as
+	 * what it sends next is discarded unread. Reading goes on until the browser closes,
+	 * so that it is not reset while the rest of its frame is still arriving.
 	 */
 	void closeUnreadable(WebSocketCloseStatus status, String reason) {
 		Channel channel = this.browser;
@@ -73,7 +77,10 @@ final class BrowserClosing {
 		});
 	}
 
-	/** The browser sent a close frame: the answer to Herald's, or its own, answered with its code. */
+	/**
+	 * The browser sent a close frame: the answer to Herald's, or its own, answered with
+	 * its code.
+	 */
 	void closeReceived(CloseWebSocketFrame close) {
 		if (this.closeSent) {
 			close.release();
@@ -90,7 +97,10 @@ final class BrowserClosing {
 				: new CloseWebSocketFrame(status);
 	}
 
-	/** Start the send deadline while the browser is not taking what is relayed, stop it when it does. */
+	/**
+	 * Start the send deadline while the browser is not taking what is relayed, stop it
+	 * when it does.
+	 */
 	void writabilityChanged(boolean writable) {
 		if (writable) {
 			cancel();

@@ -9,11 +9,12 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds browsers that went away without closing (a phone out of coverage, a NAT box that forgot
- * the connection): a WebSocket ping every interval, and the connection given up when nothing came
- * back from the browser for two, so its sockets and its broker session are freed. Anything the
- * browser sends counts as an answer, not only a pong: some MQTT clients never answer pings but
- * keep their connection alive with MQTT's own. Runs on its link's event loop.
+ * Finds browsers that went away without closing (a phone out of coverage, a NAT box that
+ * forgot the connection): a WebSocket ping every interval, and the connection given up
+ * when nothing came back from the browser for two, so its sockets and its broker session
+ * are freed. Anything the browser sends counts as an answer, not only a pong: some MQTT
+ * clients never answer pings but keep their connection alive with MQTT's own. Runs on its
+ * link's event loop.
  */
 final class BrowserPing {
 

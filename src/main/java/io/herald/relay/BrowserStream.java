@@ -2,14 +2,14 @@ package io.herald.relay;
 
 import java.nio.ByteBuffer;
 
+import io.herald.mqtt.MqttFramer;
 import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
-import io.herald.mqtt.MqttFramer;
-
 /**
- * Checks what a browser sends, chunk by chunk as it arrives: no WebSocket message larger than
- * {@code herald.relay.max-frame-size}, and a byte stream that keeps to MQTT's framing.
+ * Checks what a browser sends, chunk by chunk as it arrives: no WebSocket message larger
+ * than {@code herald.relay.max-frame-size}, and a byte stream that keeps to MQTT's
+ * framing.
  */
 final class BrowserStream {
 
@@ -20,7 +20,10 @@ final class BrowserStream {
 	/** Bytes of the current WebSocket message so far. */
 	private long messageBytes;
 
-	/** With {@code framer} {@code null}, only the size is checked (the gate frames the stream itself). */
+	/**
+	 * With {@code framer} {@code null}, only the size is checked (the gate frames the
+	 * stream itself).
+	 */
 	BrowserStream(@Nullable MqttFramer framer, long maxMessageSize) {
 		this.framer = framer;
 		this.maxMessageSize = maxMessageSize;
@@ -61,7 +64,9 @@ final class BrowserStream {
 		}
 	}
 
-	/** A browser sent a WebSocket message larger than {@code herald.relay.max-frame-size}. */
+	/**
+	 * A browser sent a WebSocket message larger than {@code herald.relay.max-frame-size}.
+	 */
 	static final class MessageTooLargeException extends RuntimeException {
 
 		MessageTooLargeException(long maxMessageSize) {

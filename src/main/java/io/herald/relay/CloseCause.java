@@ -5,8 +5,9 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Why a relayed session ends, as the WebSocket close code and reason the browser gets: decided
- * once, where both endpoints meet, and turned into a close frame by each endpoint's transport.
+ * Why a relayed session ends, as the WebSocket close code and reason the browser gets:
+ * decided once, where both endpoints meet, and turned into a close frame by each
+ * endpoint's transport.
  *
  * @param code the WebSocket close code (RFC 6455, section 7.4)
  * @param reason the close reason, fitted into a close frame, or {@code null} for none
@@ -68,10 +69,13 @@ record CloseCause(int code, @Nullable String reason) {
 		return new CloseCause(MESSAGE_TOO_BIG, detail);
 	}
 
-	/** The browser answered none of Herald's pings for {@code silence}: it is gone, or cannot be reached. */
+	/**
+	 * The browser answered none of Herald's pings for {@code silence}: it is gone, or
+	 * cannot be reached.
+	 */
 	static CloseCause noAnswer(Duration silence) {
-		return new CloseCause(INTERNAL_ERROR, "No answer to WebSocket pings for " + silence.toSeconds()
-				+ "s (herald.relay.ping-interval)");
+		return new CloseCause(INTERNAL_ERROR,
+				"No answer to WebSocket pings for " + silence.toSeconds() + "s (herald.relay.ping-interval)");
 	}
 
 	static CloseCause textRefused() {

@@ -26,12 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-
 /**
- * Lets through only WebSocket handshakes the relay can serve (its path, an MQTT subprotocol, an
- * allowed origin) and answers anything else with a problem detail, as the web server's endpoint
- * does, with 503 when the listener is full; closes a connection that has not completed its
- * handshake in time.
+ * Lets through only WebSocket handshakes the relay can serve (its path, an MQTT
+ * subprotocol, an allowed origin) and answers anything else with a problem detail, as the
+ * web server's endpoint does, with 503 when the listener is full; closes a connection
+ * that has not completed its handshake in time.
  */
 final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
@@ -62,7 +61,8 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void handlerAdded(ChannelHandlerContext context) {
-		// The guard leaves the pipeline once the handshake completes: until then, the clock runs.
+		// The guard leaves the pipeline once the handshake completes: until then, the
+		// clock runs.
 		this.deadline = context.executor().schedule(() -> {
 			logger.debug("[{}] No WebSocket handshake within {}: closing", context.channel().id().asShortText(),
 					this.timeout);

@@ -1,5 +1,6 @@
 package io.herald.relay;
 
+import io.herald.broker.BrokerConnector;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,12 +18,10 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.herald.broker.BrokerConnector;
-
 /**
  * One browser on the relay listener: the end of its WebSocket pipeline, joined to its
- * {@link BrokerLink}. Its WebSocket channel and its broker channel run on the same I/O thread, so
- * bytes pass from one to the other without changing threads or buffers.
+ * {@link BrokerLink}. Its WebSocket channel and its broker channel run on the same I/O
+ * thread, so bytes pass from one to the other without changing threads or buffers.
  */
 final class ListenerRelay extends ChannelInboundHandlerAdapter implements BrowserSide {
 
@@ -120,9 +119,9 @@ final class ListenerRelay extends ChannelInboundHandlerAdapter implements Browse
 	}
 
 	/**
-	 * Goes before Netty's WebSocket protocol handler, which closes the connection at once on a bad
-	 * frame: the browser would then meet a reset instead of Herald's close frame while it is still
-	 * sending the rest of that frame.
+	 * Goes before Netty's WebSocket protocol handler, which closes the connection at once
+	 * on a bad frame: the browser would then meet a reset instead of Herald's close frame
+	 * while it is still sending the rest of that frame.
 	 */
 	ChannelInboundHandlerAdapter frameViolations() {
 		return new ChannelInboundHandlerAdapter() {
@@ -140,7 +139,10 @@ final class ListenerRelay extends ChannelInboundHandlerAdapter implements Browse
 		};
 	}
 
-	/** The browser's WebSocket stream cannot be read past this point: close, discarding what follows. */
+	/**
+	 * The browser's WebSocket stream cannot be read past this point: close, discarding
+	 * what follows.
+	 */
 	private void frameViolation(CorruptedWebSocketFrameException corrupted) {
 		logger.debug("[{}] Bad WebSocket frame from browser: {}", id(), corrupted.getMessage());
 		this.link.browserUnreadable();

@@ -10,6 +10,13 @@ import java.util.Queue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.herald.mqtt.InvalidTopicException;
+import io.herald.mqtt.MqttCodec;
+import io.herald.mqtt.MqttFramer;
+import io.herald.mqtt.PacketStream;
+import io.herald.mqtt.PacketStream.Handling;
+import io.herald.mqtt.TopicFilter;
+import io.herald.security.TopicRights;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
@@ -18,7 +25,6 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
-
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -26,19 +32,12 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.herald.mqtt.InvalidTopicException;
-import io.herald.mqtt.MqttCodec;
-import io.herald.mqtt.MqttFramer;
-import io.herald.mqtt.PacketStream;
-import io.herald.mqtt.PacketStream.Handling;
-import io.herald.mqtt.TopicFilter;
-import io.herald.security.TopicRights;
-
 /**
- * Herald's gate on one browser's MQTT session, the same on both endpoints: CONNECT first and in
- * time, with a token the browser's rights come from; the CONNECT the broker sees carries Herald's
- * credentials and a client id bound to the identity; SUBSCRIBE and PUBLISH only within the rights
- * and limits. Everything else passes as it came. Runs on its link's event loop.
+ * Herald's gate on one browser's MQTT session, the same on both endpoints: CONNECT first
+ * and in time, with a token the browser's rights come from; the CONNECT the broker sees
+ * carries Herald's credentials and a client id bound to the identity; SUBSCRIBE and
+ * PUBLISH only within the rights and limits. Everything else passes as it came. Runs on
+ * its link's event loop.
  */
 final class MqttGuard implements PacketStream.Handler {
 
@@ -85,9 +84,10 @@ final class MqttGuard implements PacketStream.Handler {
 	private TopicRights rights = TopicRights.none();
 
 	/**
-	 * The topic of each MQTT 5 alias the browser set, so that a PUBLISH by alias is judged on its
-	 * topic; an alias last set by a refused PUBLISH maps to {@link #REFUSED_ALIAS}, so that what is
-	 * published by it is refused too, without keeping the refused topic.
+	 * The topic of each MQTT 5 alias the browser set, so that a PUBLISH by alias is
+	 * judged on its topic; an alias last set by a refused PUBLISH maps to
+	 * {@link #REFUSED_ALIAS}, so that what is published by it is refused too, without
+	 * keeping the refused topic.
 	 */
 	private final Map<Integer, String> aliases = new HashMap<>();
 
@@ -99,8 +99,8 @@ final class MqttGuard implements PacketStream.Handler {
 		this.browserPackets = new PacketStream(this, settings.maxPacketSize(), out.alloc());
 		this.subscriptions = new Subscriptions(out, settings.maxSubscriptions());
 		this.publishRate = new PublishRate(settings.maxPublishRate(), settings.publishBurst());
-		this.timer = out.eventLoop().schedule(this::connectTimedOut, settings.connectTimeout().toNanos(),
-				TimeUnit.NANOSECONDS);
+		this.timer = out.eventLoop()
+			.schedule(this::connectTimedOut, settings.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	/** Bytes from the browser; ownership passes. */
@@ -121,12 +121,15 @@ final class MqttGuard implements PacketStream.Handler {
 		this.subscriptions.fromBroker(chunk, this.version);
 	}
 
-	/** The broker cannot be reached for a browser let in: tell it so, as MQTT does, before it is closed. */
+	/**
+	 * The broker cannot be reached for a browser let in: tell it so, as MQTT does, before
+	 * it is closed.
+	 */
 	void brokerUnavailable() {
 		if (!this.closed) {
-			this.out.toBrowser(MqttReplies.connAck(this.version,
-					MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-					MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5));
+			this.out.toBrowser(
+					MqttReplies.connAck(this.version, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+							MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5));
 		}
 	}
 
@@ -230,7 +233,8 @@ final class MqttGuard implements PacketStream.Handler {
 			return Handling.STALL;
 		}
 		if (failure instanceof MqttIdentifierRejectedException) {
-			// Only MQTT 3.1 limits a client id (1 to 23 characters) before Herald sees it.
+			// Only MQTT 3.1 limits a client id (1 to 23 characters) before Herald sees
+			// it.
 			this.out.toBrowser(MqttReplies.connAck(MqttVersion.MQTT_3_1,
 					MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
 					MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID));
@@ -249,15 +253,14 @@ final class MqttGuard implements PacketStream.Handler {
 		String clientId = connect.payload().clientIdentifier();
 		this.deciding = true;
 		this.out.readBrowser(false);
-		this.access.admit(token, clientId)
-			.whenComplete((admission, refusal) -> this.out.eventLoop().execute(() -> {
-				if (refusal != null) {
-					refused(refusal);
-				}
-				else {
-					admitted(connect, admission);
-				}
-			}));
+		this.access.admit(token, clientId).whenComplete((admission, refusal) -> this.out.eventLoop().execute(() -> {
+			if (refusal != null) {
+				refused(refusal);
+			}
+			else {
+				admitted(connect, admission);
+			}
+		}));
 		return Handling.STALL;
 	}
 
@@ -281,11 +284,11 @@ final class MqttGuard implements PacketStream.Handler {
 			return;
 		}
 		if (!BrokerConnect.clientIdFits(admission.subject(), connect.payload().clientIdentifier(), this.version)) {
-			this.out.toBrowser(MqttReplies.connAck(this.version,
-					MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
-					MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID));
-			refuse(CloseCause.protocolError(
-					"Client id rejected: with the identity before it, it is longer than MQTT allows"));
+			this.out.toBrowser(
+					MqttReplies.connAck(this.version, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+							MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID));
+			refuse(CloseCause
+				.protocolError("Client id rejected: with the identity before it, it is longer than MQTT allows"));
 			return;
 		}
 		String assigned = (this.version == MqttVersion.MQTT_5 && connect.payload().clientIdentifier().isEmpty())
@@ -320,8 +323,8 @@ final class MqttGuard implements PacketStream.Handler {
 		MqttMessage message = MqttCodec.decode(packet.retainedDuplicate(), this.version);
 		if (message.decoderResult().isFailure()) {
 			packet.release();
-			throw new MqttFramer.MalformedPacketException((subscribe ? "SUBSCRIBE: " : "UNSUBSCRIBE: ")
-					+ message.decoderResult().cause().getMessage());
+			throw new MqttFramer.MalformedPacketException(
+					(subscribe ? "SUBSCRIBE: " : "UNSUBSCRIBE: ") + message.decoderResult().cause().getMessage());
 		}
 		try {
 			if (subscribe) {
@@ -379,7 +382,10 @@ final class MqttGuard implements PacketStream.Handler {
 		return Handling.SKIP;
 	}
 
-	/** Decode a PUBLISH's head (its fixed and variable headers) and resolve its topic alias. */
+	/**
+	 * Decode a PUBLISH's head (its fixed and variable headers) and resolve its topic
+	 * alias.
+	 */
 	private Published readPublish(ByteBuf head) {
 		int headerBytes = 1 + lengthBytes(head);
 		int body = head.readableBytes() - headerBytes;
@@ -482,7 +488,10 @@ final class MqttGuard implements PacketStream.Handler {
 		}
 	}
 
-	/** A PUBLISH's topic (its alias resolved), packet id, and the alias it sets, or {@code 0}. */
+	/**
+	 * A PUBLISH's topic (its alias resolved), packet id, and the alias it sets, or
+	 * {@code 0}.
+	 */
 	private record Published(String topic, int packetId, int alias) {
 
 	}
@@ -512,7 +521,9 @@ final class MqttGuard implements PacketStream.Handler {
 		/** Stop reading from the browser, or read again. */
 		void readBrowser(boolean read);
 
-		/** Either side sent DISCONNECT: the broker closing the connection next is normal. */
+		/**
+		 * Either side sent DISCONNECT: the broker closing the connection next is normal.
+		 */
 		void disconnectSeen();
 
 		/** Close the browser after what was sent to it, and the broker at once. */

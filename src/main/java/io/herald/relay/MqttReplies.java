@@ -1,5 +1,6 @@
 package io.herald.relay;
 
+import io.herald.mqtt.MqttCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -13,8 +14,6 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttVersion;
-
-import io.herald.mqtt.MqttCodec;
 
 /**
  * The packets Herald answers a browser with itself, in the browser's protocol version.

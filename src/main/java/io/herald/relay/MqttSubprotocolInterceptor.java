@@ -18,8 +18,8 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * Refuses a WebSocket handshake on the web server's endpoint that offers neither MQTT
- * subprotocol (400), or comes from a page whose origin is not allowed (403), with a problem
- * detail instead of an upgrade.
+ * subprotocol (400), or comes from a page whose origin is not allowed (403), with a
+ * problem detail instead of an upgrade.
  */
 class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 
@@ -27,7 +27,9 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 
 	static final String DETAIL = "Sec-WebSocket-Protocol must offer mqtt (MQTT 3.1.1 and 5) or mqttv3.1 (MQTT 3.1)";
 
-	/** The session attribute holding the client address its connection is counted under. */
+	/**
+	 * The session attribute holding the client address its connection is counted under.
+	 */
 	static final String CLIENT_ADDRESS = MqttSubprotocolInterceptor.class.getName() + ".address";
 
 	private final OriginPolicy origins;
@@ -40,8 +42,8 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 	}
 
 	@Override
-	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
-			WebSocketHandler handler, Map<String, Object> attributes) throws Exception {
+	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+			Map<String, Object> attributes) throws Exception {
 		List<String> offered = request.getHeaders().getValuesAsList("Sec-WebSocket-Protocol");
 		if (offered.stream().noneMatch((protocol) -> SUBPROTOCOLS.contains(protocol.trim()))) {
 			return refuse(request, response, HttpStatus.BAD_REQUEST, DETAIL);

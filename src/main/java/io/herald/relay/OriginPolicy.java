@@ -8,11 +8,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.cors.CorsConfiguration;
 
 /**
- * Which web pages may open the relay's WebSocket, the same on both endpoints. By default a page
- * served by the host the handshake was addressed to, on any port (the page on 8443 opens the
- * listener on 8444), and {@code https://localhost:*}; {@code herald.relay.allowed-origins}
- * replaces that with its patterns. A handshake without {@code Origin} comes from no web page (a
- * server or an app) and is let through: the MQTT CONNECT is what authenticates.
+ * Which web pages may open the relay's WebSocket, the same on both endpoints. By default
+ * a page served by the host the handshake was addressed to, on any port (the page on 8443
+ * opens the listener on 8444), and {@code https://localhost:*};
+ * {@code herald.relay.allowed-origins} replaces that with its patterns. A handshake
+ * without {@code Origin} comes from no web page (a server or an app) and is let through:
+ * the MQTT CONNECT is what authenticates.
  */
 final class OriginPolicy {
 
@@ -28,7 +29,10 @@ final class OriginPolicy {
 		}
 	}
 
-	/** Whether a handshake from {@code origin}, addressed to {@code host} (its Host header), may go on. */
+	/**
+	 * Whether a handshake from {@code origin}, addressed to {@code host} (its Host
+	 * header), may go on.
+	 */
 	boolean allows(@Nullable String origin, @Nullable String host) {
 		if (origin == null) {
 			return true;
@@ -58,7 +62,10 @@ final class OriginPolicy {
 		return "Origin " + origin + " is not allowed (herald.relay.allowed-origins)";
 	}
 
-	/** The host of a Host header, without its port ({@code [::1]:8443} gives {@code [::1]}). */
+	/**
+	 * The host of a Host header, without its port ({@code [::1]:8443} gives
+	 * {@code [::1]}).
+	 */
 	private static String hostName(String host) {
 		int colon = host.lastIndexOf(':');
 		boolean hasPort = colon > 0 && host.indexOf(']') < colon;

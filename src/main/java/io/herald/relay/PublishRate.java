@@ -1,7 +1,8 @@
 package io.herald.relay;
 
 /**
- * A token bucket: {@code rate} messages per second on average, up to {@code burst} at once.
+ * A token bucket: {@code rate} messages per second on average, up to {@code burst} at
+ * once.
  */
 final class PublishRate {
 

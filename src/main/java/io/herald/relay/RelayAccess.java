@@ -3,19 +3,19 @@ package io.herald.relay;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
+import io.herald.security.TopicRights;
 import org.jspecify.annotations.Nullable;
 
-import io.herald.security.TopicRights;
-
 /**
- * Who a browser is and what it may do, asked once per MQTT CONNECT. Answers off the I/O threads:
- * checking a token may fetch a JWK set.
+ * Who a browser is and what it may do, asked once per MQTT CONNECT. Answers off the I/O
+ * threads: checking a token may fetch a JWK set.
  */
 @FunctionalInterface
 interface RelayAccess {
 
 	/**
-	 * Check the browser's token ({@code null} for none) for a session with this client id.
+	 * Check the browser's token ({@code null} for none) for a session with this client
+	 * id.
 	 * @return its admission, or a future failed with the reason it is refused
 	 */
 	CompletableFuture<Admission> admit(@Nullable String token, String clientId);

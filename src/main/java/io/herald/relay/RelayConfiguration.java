@@ -21,12 +21,12 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
- * Registers the MQTT-over-WebSocket endpoint on the web server, sizes the container's WebSocket
- * buffers, and opens the relay listener beside it.
+ * Registers the MQTT-over-WebSocket endpoint on the web server, sizes the container's
+ * WebSocket buffers, and opens the relay listener beside it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -54,24 +54,27 @@ class RelayConfiguration implements WebSocketConfigurer {
 		handshakeHandler.setSupportedProtocols(MqttSubprotocolInterceptor.SUBPROTOCOLS.toArray(String[]::new));
 		registry.addHandler(this.handler, this.properties.path())
 			.setHandshakeHandler(handshakeHandler)
-			.addInterceptors(new MqttSubprotocolInterceptor(new OriginPolicy(this.properties.allowedOrigins()),
-					this.addresses))
+			.addInterceptors(
+					new MqttSubprotocolInterceptor(new OriginPolicy(this.properties.allowedOrigins()), this.addresses))
 			// Origins are checked by the interceptor, with the listener's rules.
 			.setAllowedOriginPatterns("*");
 	}
 
 	@Bean
 	static ServletServerContainerFactoryBean webSocketContainer(ObjectProvider<RelayProperties> properties) {
-		// A FactoryBean is created early, for type checks: read the properties only once they are bound.
+		// A FactoryBean is created early, for type checks: read the properties only once
+		// they are bound.
 		return new ServletServerContainerFactoryBean() {
 
 			@Override
 			public void afterPropertiesSet() {
 				RelayProperties relay = properties.getObject();
 				int chunkSize = Math.toIntExact(relay.bufferSize().toBytes());
-				// Binary messages reach the relay in chunks of this size, however large the message.
+				// Binary messages reach the relay in chunks of this size, however large
+				// the message.
 				setMaxBinaryMessageBufferSize(chunkSize);
-				// Text is refused with 1003 on its first chunk: no need for Tomcat's 16 KB char buffer.
+				// Text is refused with 1003 on its first chunk: no need for Tomcat's 16
+				// KB char buffer.
 				setMaxTextMessageBufferSize(TEXT_BUFFER_CHARS);
 				setAsyncSendTimeout(relay.sendTimeout().toMillis());
 				super.afterPropertiesSet();
@@ -81,14 +84,16 @@ class RelayConfiguration implements WebSocketConfigurer {
 	}
 
 	/**
-	 * Size Tomcat's per-connection buffers: the socket's application read and write buffers, and
-	 * the WebSocket frame reader's and writer's. Each idle browser holds all of them, so they set
-	 * the memory cost of a connection; relayed chunks do not pass through them whole.
+	 * Size Tomcat's per-connection buffers: the socket's application read and write
+	 * buffers, and the WebSocket frame reader's and writer's. Each idle browser holds all
+	 * of them, so they set the memory cost of a connection; relayed chunks do not pass
+	 * through them whole.
 	 */
 	@Bean
 	static TomcatConnectorCustomizer relaySocketBuffers(RelayProperties properties) {
 		String size = String.valueOf(properties.socketBufferSize().toBytes());
-		// Tomcat reads this once, when its WebSocket support starts, which is after this bean.
+		// Tomcat reads this once, when its WebSocket support starts, which is after this
+		// bean.
 		if (System.getProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE) == null) {
 			System.setProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE, size);
 		}
@@ -112,12 +117,16 @@ class RelayConfiguration implements WebSocketConfigurer {
 		return new AddressLimit(properties.maxConnectionsPerAddress(), properties.trustedProxies());
 	}
 
-	/** Every relayed browser's CONNECT, SUBSCRIBE and PUBLISH checked, unless security is off. */
+	/**
+	 * Every relayed browser's CONNECT, SUBSCRIBE and PUBLISH checked, unless security is
+	 * off.
+	 */
 	@Bean
 	@ConditionalOnBooleanProperty(name = "herald.security.enabled", matchIfMissing = true)
 	static RelayGate relayGate(IdentityResolver identities, RelayProperties relay, BrokerProperties broker) {
 		RelayAccess access = (token, clientId) -> identities.resolve(token).thenApply((identity) -> {
-			// The subject is what binds the broker's client id to an identity: a token must name one.
+			// The subject is what binds the broker's client id to an identity: a token
+			// must name one.
 			Assert.state(identity.anonymous() || !identity.subject().isEmpty(), "The token has no sub claim");
 			return new RelayAccess.Admission(identity.anonymous() ? null : identity.subject(),
 					identity.rights(clientId), identity.expiresAt());
@@ -130,14 +139,15 @@ class RelayConfiguration implements WebSocketConfigurer {
 	@Bean
 	@ConditionalOnBooleanProperty(name = "herald.relay.listener.enabled", matchIfMissing = true)
 	static RelayListener relayListener(BrokerConnector connector, RelayRegistry relayRegistry,
-			RelayProperties properties, ObjectProvider<RelayGate> gate, AddressLimit addresses,
-			ServerProperties server, ObjectProvider<SslBundles> sslBundles) {
+			RelayProperties properties, ObjectProvider<RelayGate> gate, AddressLimit addresses, ServerProperties server,
+			ObjectProvider<SslBundles> sslBundles) {
 		Ssl ssl = server.getSsl();
 		SslBundles bundles = sslBundles.getIfAvailable();
-		RelayListener listener = new RelayListener(connector, relayRegistry, properties, gate.getIfAvailable(), addresses,
-				RelayTls.serverContext(ssl, bundles));
+		RelayListener listener = new RelayListener(connector, relayRegistry, properties, gate.getIfAvailable(),
+				addresses, RelayTls.serverContext(ssl, bundles));
 		if (Ssl.isEnabled(ssl) && StringUtils.hasText(ssl.getBundle()) && bundles != null) {
-			// A bundle with reload-on-update: renewed certificates reach the listener as they do the web server.
+			// A bundle with reload-on-update: renewed certificates reach the listener as
+			// they do the web server.
 			bundles.addBundleUpdateHandler(ssl.getBundle(),
 					(bundle) -> listener.useTls(RelayTls.serverContext(bundle)));
 		}

@@ -4,6 +4,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.herald.broker.BrokerConnector;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -22,14 +23,12 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.herald.broker.BrokerConnector;
-
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Herald's own WebSocket server for browsers, on a port beside the web server's: it serves the
- * relay endpoint on the broker connections' I/O threads, each browser sharing one thread with its
- * broker connection.
+ * Herald's own WebSocket server for browsers, on a port beside the web server's: it
+ * serves the relay endpoint on the broker connections' I/O threads, each browser sharing
+ * one thread with its broker connection.
  */
 public class RelayListener implements SmartLifecycle {
 
@@ -75,7 +74,10 @@ public class RelayListener implements SmartLifecycle {
 		return this.sslContext != null;
 	}
 
-	/** Serve connections accepted from now on with {@code sslContext} (a renewed certificate). */
+	/**
+	 * Serve connections accepted from now on with {@code sslContext} (a renewed
+	 * certificate).
+	 */
 	void useTls(SslContext sslContext) {
 		this.sslContext = sslContext;
 		logger.info("Relay listener serving a renewed TLS certificate to new connections");
@@ -107,10 +109,14 @@ public class RelayListener implements SmartLifecycle {
 				secure() ? " (TLS by " + (OpenSsl.isAvailable() ? OpenSsl.versionString() : "the JDK") + ")" : "");
 	}
 
-	/** NIO reports a taken port as a BindException, epoll as a native I/O error with the same text. */
+	/**
+	 * NIO reports a taken port as a BindException, epoll as a native I/O error with the
+	 * same text.
+	 */
 	private static boolean addressInUse(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+			if (cause instanceof BindException
+					|| String.valueOf(cause.getMessage()).contains("Address already in use")) {
 				return true;
 			}
 		}
@@ -140,19 +146,22 @@ public class RelayListener implements SmartLifecycle {
 
 		private final WebSocketServerProtocolConfig webSocket = WebSocketServerProtocolConfig.newBuilder()
 			.websocketPath(RelayListener.this.properties.path())
-			// The path with a query (?access_token=...); HandshakeGuard has let only the exact path through.
+			// The path with a query (?access_token=...); HandshakeGuard has let only the
+			// exact path through.
 			.checkStartsWith(true)
 			.subprotocols(String.join(",", MqttSubprotocolInterceptor.SUBPROTOCOLS))
 			.handshakeTimeoutMillis(RelayListener.this.properties.listener().handshakeTimeout().toMillis())
 			// Herald answers close frames itself and sends its own, with the reason.
 			.handleCloseFrames(false)
-			// Pongs tell the link the browser is still there (pings are answered by Netty).
+			// Pongs tell the link the browser is still there (pings are answered by
+			// Netty).
 			.dropPongFrames(false)
 			.sendCloseFrame(null)
 			.decoderConfig(WebSocketDecoderConfig.newBuilder()
 				.maxFramePayloadLength(Math.toIntExact(RelayListener.this.properties.maxFrameSize().toBytes()))
 				.allowExtensions(false)
-				// Herald sends the close frame, with the property to change in its reason.
+				// Herald sends the close frame, with the property to change in its
+				// reason.
 				.closeOnProtocolViolation(false)
 				.build())
 			.build();
@@ -160,7 +169,8 @@ public class RelayListener implements SmartLifecycle {
 		@Override
 		protected void initChannel(SocketChannel channel) {
 			int maxConnections = RelayListener.this.properties.listener().maxConnections();
-			// Counted from accept to close, handshakes included: each one holds a descriptor.
+			// Counted from accept to close, handshakes included: each one holds a
+			// descriptor.
 			boolean full = RelayListener.this.open.incrementAndGet() > maxConnections;
 			channel.closeFuture().addListener((closed) -> RelayListener.this.open.decrementAndGet());
 			ChannelPipeline pipeline = channel.pipeline();

@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The relayed connections currently open, published as the {@code herald.relay.connections} and
- * {@code herald.relay.awaiting-browser} gauges; on shutdown it tells every browser to go away
- * (1001) before the web server stops, so clients reconnect to another instance at once.
+ * The relayed connections currently open, published as the
+ * {@code herald.relay.connections} and {@code herald.relay.awaiting-browser} gauges; on
+ * shutdown it tells every browser to go away (1001) before the web server stops, so
+ * clients reconnect to another instance at once.
  */
 public class RelayRegistry implements MeterBinder, SmartLifecycle {
 

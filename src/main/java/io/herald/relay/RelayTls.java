@@ -16,9 +16,9 @@ import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServerSslBundle;
 
 /**
- * The relay listener's TLS: the web server's certificate and options ({@code server.ssl.*}, or the
- * bundle it names, followed when the bundle reloads), served by OpenSSL (BoringSSL) when its native
- * library loads, else by the JDK.
+ * The relay listener's TLS: the web server's certificate and options
+ * ({@code server.ssl.*}, or the bundle it names, followed when the bundle reloads),
+ * served by OpenSSL (BoringSSL) when its native library loads, else by the JDK.
  */
 final class RelayTls {
 

@@ -2,9 +2,8 @@ package io.herald.relay;
 
 import java.util.concurrent.Executor;
 
-import org.jspecify.annotations.Nullable;
-
 import io.herald.broker.BrokerConnector;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
@@ -13,8 +12,8 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.BinaryWebSocketHandler;
 
 /**
- * The web server's relay endpoint: a {@link WebServerRelay} for each WebSocket, fed binary chunks
- * as they arrive; text messages are refused with 1003.
+ * The web server's relay endpoint: a {@link WebServerRelay} for each WebSocket, fed
+ * binary chunks as they arrive; text messages are refused with 1003.
  */
 class RelayWebSocketHandler extends BinaryWebSocketHandler {
 

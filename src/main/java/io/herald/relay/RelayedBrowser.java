@@ -11,7 +11,10 @@ interface RelayedBrowser {
 	/** Whether relayed bytes are waiting for this browser to read them. */
 	boolean awaitingBrowser();
 
-	/** Herald is shutting down: close with 1001 once what is being sent has been handed over. */
+	/**
+	 * Herald is shutting down: close with 1001 once what is being sent has been handed
+	 * over.
+	 */
 	void goAway();
 
 }

@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 
+import io.herald.mqtt.InvalidTopicException;
+import io.herald.mqtt.MqttCodec;
+import io.herald.mqtt.MqttFramer;
+import io.herald.mqtt.PacketStream;
+import io.herald.mqtt.PacketStream.Handling;
+import io.herald.mqtt.TopicFilter;
+import io.herald.security.TopicRights;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
-import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
-import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttSubscribePayload;
@@ -24,21 +27,14 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.jspecify.annotations.Nullable;
 
-import io.herald.mqtt.InvalidTopicException;
-import io.herald.mqtt.MqttCodec;
-import io.herald.mqtt.MqttFramer;
-import io.herald.mqtt.PacketStream;
-import io.herald.mqtt.PacketStream.Handling;
-import io.herald.mqtt.TopicFilter;
-import io.herald.security.TopicRights;
-
 /**
- * One browser's subscriptions as Herald lets them through: each SUBSCRIBE's filters checked
- * against its rights and its limit, denied ones answered with a failure in their own SUBACK slot
- * while the others still go to the broker, whose SUBACK is widened back to the browser's filters.
- * Only SUBACKs and the broker's CONNACK are read on the way back: Herald's own answers wait
- * for that CONNACK, which MQTT has the browser get first, and go in between the broker's packets.
- * Every other byte from the broker passes as it came.
+ * One browser's subscriptions as Herald lets them through: each SUBSCRIBE's filters
+ * checked against its rights and its limit, denied ones answered with a failure in their
+ * own SUBACK slot while the others still go to the broker, whose SUBACK is widened back
+ * to the browser's filters. Only SUBACKs and the broker's CONNACK are read on the way
+ * back: Herald's own answers wait for that CONNACK, which MQTT has the browser get first,
+ * and go in between the broker's packets. Every other byte from the broker passes as it
+ * came.
  */
 final class Subscriptions implements PacketStream.Handler {
 
@@ -49,7 +45,10 @@ final class Subscriptions implements PacketStream.Handler {
 	/** The largest CONNACK or SUBACK from the broker Herald holds to read. */
 	private static final int MAX_HELD = 65_536;
 
-	/** How a shared subscription begins (MQTT 5, and the MQTT 3.1.1 of brokers that have them). */
+	/**
+	 * How a shared subscription begins (MQTT 5, and the MQTT 3.1.1 of brokers that have
+	 * them).
+	 */
 	private static final String SHARED = "$share/";
 
 	/** A slot the broker's SUBACK fills. */
@@ -61,23 +60,33 @@ final class Subscriptions implements PacketStream.Handler {
 
 	private final Set<String> active = new HashSet<>();
 
-	/** The most SUBSCRIBEs one browser may have awaiting their SUBACK: as many as there are packet ids. */
+	/**
+	 * The most SUBSCRIBEs one browser may have awaiting their SUBACK: as many as there
+	 * are packet ids.
+	 */
 	private static final int MAX_AWAITING = 65_535;
 
 	/**
-	 * Each SUBSCRIBE the broker is still to answer, in the order sent: a browser may reuse a packet
-	 * id (MQTT forbids it, brokers allow it), so a SUBACK is matched to the first SUBSCRIBE with its id.
+	 * Each SUBSCRIBE the broker is still to answer, in the order sent: a browser may
+	 * reuse a packet id (MQTT forbids it, brokers allow it), so a SUBACK is matched to
+	 * the first SUBSCRIBE with its id.
 	 */
 	private final Deque<Awaiting> awaiting = new ArrayDeque<>();
 
 	private final PacketStream brokerPackets;
 
-	/** Herald's own answers to the browser, waiting for the broker's CONNACK or the end of a packet. */
+	/**
+	 * Herald's own answers to the browser, waiting for the broker's CONNACK or the end of
+	 * a packet.
+	 */
 	private final Queue<ByteBuf> waiting = new ArrayDeque<>();
 
 	private boolean connAckSeen;
 
-	/** The client id Herald assigned the browser, for the CONNACK to tell it, or {@code null}. */
+	/**
+	 * The client id Herald assigned the browser, for the CONNACK to tell it, or
+	 * {@code null}.
+	 */
 	private @Nullable String assignedClientId;
 
 	/** How the broker's current packet is handled. */
@@ -138,7 +147,8 @@ final class Subscriptions implements PacketStream.Handler {
 		}
 		original.release();
 		if (allowed.isEmpty()) {
-			// The SUBSCRIBE's properties are not the SUBACK's to carry: MQTT 5 allows it no Subscription Identifier.
+			// The SUBSCRIBE's properties are not the SUBACK's to carry: MQTT 5 allows it
+			// no Subscription Identifier.
 			reply(MqttReplies.subAck(version, packetId, MqttProperties.NO_PROPERTIES, codes));
 			return;
 		}
@@ -174,10 +184,10 @@ final class Subscriptions implements PacketStream.Handler {
 
 	/**
 	 * The filter whose messages a subscription to {@code filter} receives: for a shared
-	 * subscription {@code $share/<group>/<filter>}, the filter after the group, so that it is judged
-	 * as a plain subscription to that filter would be; otherwise {@code filter} itself (a malformed
-	 * shared subscription is then judged as a {@code $}-topic filter, which the broker refuses
-	 * anyway).
+	 * subscription {@code $share/<group>/<filter>}, the filter after the group, so that
+	 * it is judged as a plain subscription to that filter would be; otherwise
+	 * {@code filter} itself (a malformed shared subscription is then judged as a
+	 * {@code $}-topic filter, which the broker refuses anyway).
 	 */
 	static String receiving(String filter) {
 		if (!filter.startsWith(SHARED)) {
@@ -191,15 +201,18 @@ final class Subscriptions implements PacketStream.Handler {
 		return (group.indexOf('+') < 0 && group.indexOf('#') < 0) ? filter.substring(end + 1) : filter;
 	}
 
-	/** Herald assigned the browser {@code clientId}: the CONNACK is to tell it, as a broker's would. */
+	/**
+	 * Herald assigned the browser {@code clientId}: the CONNACK is to tell it, as a
+	 * broker's would.
+	 */
 	void assignedClientId(String clientId) {
 		this.assignedClientId = clientId;
 	}
 
 	/**
-	 * Send the browser a packet Herald answers with itself (ownership passes): between two of the
-	 * broker's packets, never inside one that is still arriving, and never before the broker's
-	 * CONNACK, which MQTT has the browser get first.
+	 * Send the browser a packet Herald answers with itself (ownership passes): between
+	 * two of the broker's packets, never inside one that is still arriving, and never
+	 * before the broker's CONNACK, which MQTT has the browser get first.
 	 */
 	void reply(ByteBuf packet) {
 		if (this.connAckSeen && this.waiting.isEmpty() && this.brokerPackets.atBoundary()) {
@@ -244,7 +257,8 @@ final class Subscriptions implements PacketStream.Handler {
 			this.handling = Handling.HOLD;
 		}
 		else {
-			// Herald's waiting answers go in before this packet: its fixed header is where it begins.
+			// Herald's waiting answers go in before this packet: its fixed header is
+			// where it begins.
 			this.handling = (this.connAckSeen && !this.waiting.isEmpty()) ? Handling.HEAD : Handling.PASS;
 		}
 		return this.handling;
@@ -259,8 +273,8 @@ final class Subscriptions implements PacketStream.Handler {
 	public Handling decide(ByteBuf packet, int type, int flags, int remainingLength) {
 		if (type == CONNACK && !this.connAckSeen) {
 			this.connAckSeen = true;
-			this.out.toBrowser((this.assignedClientId != null) ? BrokerConnect.connAck(packet, this.assignedClientId)
-					: packet);
+			this.out.toBrowser(
+					(this.assignedClientId != null) ? BrokerConnect.connAck(packet, this.assignedClientId) : packet);
 			sendWaiting();
 			return Handling.SKIP;
 		}
@@ -294,12 +308,15 @@ final class Subscriptions implements PacketStream.Handler {
 				codes[i] = (next < fromBroker.size()) ? fromBroker.get(next++) : MqttReplies.FAILURE;
 			}
 		}
-		this.out.toBrowser(MqttReplies.subAck(this.version, packetId, subAck.idAndPropertiesVariableHeader().properties(),
-				codes));
+		this.out.toBrowser(
+				MqttReplies.subAck(this.version, packetId, subAck.idAndPropertiesVariableHeader().properties(), codes));
 		return Handling.SKIP;
 	}
 
-	/** The browser's SUBACK codes for the first SUBSCRIBE awaiting the SUBACK with this id, if Herald rewrote it. */
+	/**
+	 * The browser's SUBACK codes for the first SUBSCRIBE awaiting the SUBACK with this
+	 * id, if Herald rewrote it.
+	 */
 	private int @Nullable [] answered(int packetId) {
 		for (Iterator<Awaiting> it = this.awaiting.iterator(); it.hasNext();) {
 			Awaiting subscribe = it.next();
@@ -323,7 +340,10 @@ final class Subscriptions implements PacketStream.Handler {
 		this.out.toBrowser(bytes);
 	}
 
-	/** A SUBSCRIBE sent to the broker: its packet id, and the browser's SUBACK codes if Herald rewrote it. */
+	/**
+	 * A SUBSCRIBE sent to the broker: its packet id, and the browser's SUBACK codes if
+	 * Herald rewrote it.
+	 */
 	private record Awaiting(int packetId, int @Nullable [] codes) {
 
 	}

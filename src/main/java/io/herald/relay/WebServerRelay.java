@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.herald.broker.BrokerConnector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
@@ -14,16 +15,14 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.herald.broker.BrokerConnector;
-
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 
 /**
- * One browser on the web server's endpoint: carries its WebSocket's chunks from Tomcat's threads
- * to its {@link BrokerLink}'s event loop, and what the link sends back through Tomcat's
- * asynchronous send.
+ * One browser on the web server's endpoint: carries its WebSocket's chunks from Tomcat's
+ * threads to its {@link BrokerLink}'s event loop, and what the link sends back through
+ * Tomcat's asynchronous send.
  */
 final class WebServerRelay implements BrowserSide, BrowserBound.Listener {
 
@@ -173,7 +172,8 @@ final class WebServerRelay implements BrowserSide, BrowserBound.Listener {
 			return;
 		}
 		CloseStatus status = new CloseStatus(cause.code(), cause.reason());
-		// Sending a close frame can block while the browser's socket is full: never on an I/O thread.
+		// Sending a close frame can block while the browser's socket is full: never on an
+		// I/O thread.
 		this.closeExecutor.execute(() -> {
 			try {
 				this.browser.close(status);

@@ -30,8 +30,8 @@ final class AclClaim {
 	}
 
 	/**
-	 * The rules of {@code acl}, a JSON object of topic lists or a JSON array of rules, as a JSON
-	 * parser gives them.
+	 * The rules of {@code acl}, a JSON object of topic lists or a JSON array of rules, as
+	 * a JSON parser gives them.
 	 * @throws InvalidAclException naming the first entry that is wrong
 	 */
 	static List<Rule> rules(Object acl, String username, @Nullable String clientId) {
@@ -88,7 +88,8 @@ final class AclClaim {
 			case "deny" -> false;
 			default -> throw new InvalidAclException(where + ".permission must be allow or deny");
 		};
-		// EMQX takes pub and sub for publish and subscribe too (emqx_authz_rule_raw, and 5.5's notes).
+		// EMQX takes pub and sub for publish and subscribe too (emqx_authz_rule_raw, and
+		// 5.5's notes).
 		String action = string(fields.get("action"), where + ".action");
 		boolean publish = action.equals("publish") || action.equals("pub") || action.equals("all");
 		boolean subscribe = action.equals("subscribe") || action.equals("sub") || action.equals("all");
@@ -96,7 +97,8 @@ final class AclClaim {
 			throw new InvalidAclException(where + ".action must be publish, subscribe or all");
 		}
 		List<TopicPattern> topics = topics(fields, where, allow);
-		// Herald checks no QoS or retain flag: an allow rule limited to some grants nothing for
+		// Herald checks no QoS or retain flag: an allow rule limited to some grants
+		// nothing for
 		// what the limit is about, a deny rule so limited denies regardless.
 		boolean everyQos = everyQos(fields.get("qos"), where + ".qos");
 		boolean anyRetain = anyRetain(fields.get("retain"), where + ".retain");
@@ -174,7 +176,9 @@ final class AclClaim {
 		return list;
 	}
 
-	/** A key from the token, quoted when it is short and plain, so messages stay readable. */
+	/**
+	 * A key from the token, quoted when it is short and plain, so messages stay readable.
+	 */
 	private static String name(@Nullable Object key) {
 		return (key instanceof String string && string.matches("[A-Za-z0-9_.-]{1,40}")) ? " '" + string + "'" : "";
 	}

@@ -7,8 +7,8 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * Refuses a token whose {@code acl} claim cannot be read as topic rights, so that a malformed
- * claim is an invalid token on every path, never a token with fewer rights.
+ * Refuses a token whose {@code acl} claim cannot be read as topic rights, so that a
+ * malformed claim is an invalid token on every path, never a token with fewer rights.
  */
 final class AclClaimValidator implements OAuth2TokenValidator<Jwt> {
 

@@ -16,8 +16,9 @@ import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Logs, once the web server is up, an admin token minted with Herald's own secret and the page
- * URL to use it on: the quick start needs nothing else to publish or to read the actuator.
+ * Logs, once the web server is up, an admin token minted with Herald's own secret and the
+ * page URL to use it on: the quick start needs nothing else to publish or to read the
+ * actuator.
  */
 class AdminTokenLog implements ApplicationListener<WebServerInitializedEvent> {
 
@@ -45,7 +46,8 @@ class AdminTokenLog implements ApplicationListener<WebServerInitializedEvent> {
 
 	@Override
 	public void onApplicationEvent(WebServerInitializedEvent event) {
-		// The main web server only (not a separate management server), and once per start.
+		// The main web server only (not a separate management server), and once per
+		// start.
 		if (this.secret.value() == null || event.getApplicationContext().getServerNamespace() != null
 				|| !this.logged.compareAndSet(false, true)) {
 			return;
@@ -53,7 +55,8 @@ class AdminTokenLog implements ApplicationListener<WebServerInitializedEvent> {
 		String token = new TokenMinter(this.secret.value()).mint(SUBJECT, ACL, this.validity);
 		String url = (Ssl.isEnabled(this.ssl) ? "https" : "http") + "://localhost:" + event.getWebServer().getPort()
 				+ "/";
-		// The one place a token is logged, on purpose: it is what the quick start runs on.
+		// The one place a token is logged, on purpose: it is what the quick start runs
+		// on.
 		logger.info("Admin token (rights #, valid {}) for {} : {}", print(this.validity), url, token);
 	}
 

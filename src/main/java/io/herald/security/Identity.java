@@ -7,13 +7,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * Who a client is, as far as Herald knows: the subject of a verified token, or an anonymous
- * client, and the topic rights that come with it.
+ * Who a client is, as far as Herald knows: the subject of a verified token, or an
+ * anonymous client, and the topic rights that come with it.
  *
- * @param subject the token's {@code sub}, or {@value #ANONYMOUS} for a client without a token
+ * @param subject the token's {@code sub}, or {@value #ANONYMOUS} for a client without a
+ * token
  * @param expiresAt when the token expires; {@code null} for an anonymous client
- * @param acl the token's {@code acl} claim as decoded from JSON; for an identity Herald makes
- * itself (anonymous, or with security disabled) the {@link TopicRights} it has
+ * @param acl the token's {@code acl} claim as decoded from JSON; for an identity Herald
+ * makes itself (anonymous, or with security disabled) the {@link TopicRights} it has
  * @param anonymous whether the client came without a token
  */
 public record Identity(String subject, @Nullable Instant expiresAt, @Nullable Object acl, boolean anonymous) {
@@ -23,8 +24,8 @@ public record Identity(String subject, @Nullable Instant expiresAt, @Nullable Ob
 
 	/**
 	 * The topic rights of this identity for an MQTT session with {@code clientId}
-	 * ({@code null} outside MQTT): a token's are its {@code acl} claim's alone, none when it has
-	 * no such claim.
+	 * ({@code null} outside MQTT): a token's are its {@code acl} claim's alone, none when
+	 * it has no such claim.
 	 * @throws InvalidAclException when the {@code acl} claim is malformed
 	 */
 	public TopicRights rights(@Nullable String clientId) {

@@ -20,12 +20,16 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.util.StringUtils;
 
 /**
- * Tells who a client is from the token it presents: verified off the caller's thread for the
- * relay's MQTT CONNECT, or taken from what the filter chain verified for a REST request.
+ * Tells who a client is from the token it presents: verified off the caller's thread for
+ * the relay's MQTT CONNECT, or taken from what the filter chain verified for a REST
+ * request.
  */
 public class IdentityResolver implements DisposableBean {
 
-	/** Tokens checked at once; verifying one takes microseconds, fetching a JWK set longer. */
+	/**
+	 * Tokens checked at once; verifying one takes microseconds, fetching a JWK set
+	 * longer.
+	 */
 	static final int THREADS = 2;
 
 	/** Tokens waiting to be checked before more are turned away. */
@@ -52,13 +56,14 @@ public class IdentityResolver implements DisposableBean {
 	}
 
 	/**
-	 * The identity of a client presenting {@code token} ({@code null} or empty when it has none),
-	 * completed on a thread of Herald's own, never the caller's. Fails with an
-	 * {@link AccessRefusedException} saying why when the token is refused, or when there is none
-	 * and anonymous access is disabled; a token that is present but invalid is refused, never
-	 * taken as anonymous. Fails with another exception when the token could not be checked at all
-	 * (the JWK set could not be fetched, or too many tokens are waiting). With security disabled,
-	 * every client gets every right and no token is looked at.
+	 * The identity of a client presenting {@code token} ({@code null} or empty when it
+	 * has none), completed on a thread of Herald's own, never the caller's. Fails with an
+	 * {@link AccessRefusedException} saying why when the token is refused, or when there
+	 * is none and anonymous access is disabled; a token that is present but invalid is
+	 * refused, never taken as anonymous. Fails with another exception when the token
+	 * could not be checked at all (the JWK set could not be fetched, or too many tokens
+	 * are waiting). With security disabled, every client gets every right and no token is
+	 * looked at.
 	 */
 	public CompletableFuture<Identity> resolve(@Nullable String token) {
 		if (!this.properties.enabled()) {
@@ -97,7 +102,8 @@ public class IdentityResolver implements DisposableBean {
 			throw new IllegalStateException("No token decoder, although security is enabled");
 		}
 		try {
-			// The acl claim is checked by the decoder's validators: a malformed one refuses the token.
+			// The acl claim is checked by the decoder's validators: a malformed one
+			// refuses the token.
 			return Identity.of(this.decoder.decode(token));
 		}
 		catch (BadJwtException ex) {
@@ -112,11 +118,12 @@ public class IdentityResolver implements DisposableBean {
 	static String reason(JwtException ex, String token) {
 		String reason;
 		if (ex instanceof JwtValidationException invalid && !invalid.getErrors().isEmpty()) {
-			reason = String.join("; ", invalid.getErrors()
-				.stream()
-				.map((error) -> StringUtils.hasText(error.getDescription()) ? error.getDescription()
-						: error.getErrorCode())
-				.toList());
+			reason = String.join("; ",
+					invalid.getErrors()
+						.stream()
+						.map((error) -> StringUtils.hasText(error.getDescription()) ? error.getDescription()
+								: error.getErrorCode())
+						.toList());
 		}
 		else {
 			String message = (ex.getMessage() != null) ? ex.getMessage() : "";

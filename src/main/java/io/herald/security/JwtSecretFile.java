@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HS256 secret Herald generates for itself when none is configured: 32 random bytes as
- * base64url text in {@code jwt-secret}, created readable by its owner only and reused on every
- * later start.
+ * The HS256 secret Herald generates for itself when none is configured: 32 random bytes
+ * as base64url text in {@code jwt-secret}, created readable by its owner only and reused
+ * on every later start.
  */
 final class JwtSecretFile {
 
@@ -38,8 +38,9 @@ final class JwtSecretFile {
 	}
 
 	/**
-	 * The secret kept in {@code directory}, generated on first use; the secret is the file's
-	 * text, used as its UTF-8 bytes like a configured {@code herald.security.jwt.secret}.
+	 * The secret kept in {@code directory}, generated on first use; the secret is the
+	 * file's text, used as its UTF-8 bytes like a configured
+	 * {@code herald.security.jwt.secret}.
 	 */
 	static String loadOrGenerate(Path directory) {
 		Path file = directory.resolve(FILE_NAME);
@@ -71,7 +72,8 @@ final class JwtSecretFile {
 		byte[] bytes = new byte[RANDOM_BYTES];
 		random.nextBytes(bytes);
 		byte[] text = Base64.getUrlEncoder().withoutPadding().encode(bytes);
-		// Created with its final mode, so the secret is never readable by others, not even briefly.
+		// Created with its final mode, so the secret is never readable by others, not
+		// even briefly.
 		Set<StandardOpenOption> createNew = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 		try (FileChannel channel = FileChannel.open(file, createNew, ownerOnly(directory))) {
 			channel.write(ByteBuffer.wrap(text));

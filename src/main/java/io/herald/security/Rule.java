@@ -24,8 +24,9 @@ record Rule(boolean allow, boolean publish, boolean subscribe, List<TopicPattern
 	}
 
 	/**
-	 * Whether this rule decides a subscription to {@code filter}: an allow rule when one of its
-	 * topics covers every topic the filter can match, a deny rule when one of them shares any.
+	 * Whether this rule decides a subscription to {@code filter}: an allow rule when one
+	 * of its topics covers every topic the filter can match, a deny rule when one of them
+	 * shares any.
 	 */
 	boolean decidesSubscribe(TopicFilter filter) {
 		return this.subscribe && this.topics.stream()

@@ -22,20 +22,23 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Spring Security for the web server: bearer JWTs on the REST API and the actuator, the page,
- * its assets, health and the {@code /mqtt} handshake open (MQTT CONNECT carries the relay's
- * token), every problem answered as an RFC 9457 problem detail.
+ * Spring Security for the web server: bearer JWTs on the REST API and the actuator, the
+ * page, its assets, health and the {@code /mqtt} handshake open (MQTT CONNECT carries the
+ * relay's token), every problem answered as an RFC 9457 problem detail.
  *
  * <p>
- * Public so that web slices of other features can import it and test their controllers behind
- * the real rules.
+ * Public so that web slices of other features can import it and test their controllers
+ * behind the real rules.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 @EnableConfigurationProperties({ SecurityProperties.class, RelayProperties.class })
 public class SecurityConfiguration {
 
-	/** The authority of tokens whose rights cover every topic: the actuator and health details. */
+	/**
+	 * The authority of tokens whose rights cover every topic: the actuator and health
+	 * details.
+	 */
 	static final String ADMIN = "HERALD_ADMIN";
 
 	private static final String ENABLED = "herald.security.enabled";
@@ -70,7 +73,8 @@ public class SecurityConfiguration {
 	SecurityFilterChain heraldSecurityFilterChain(HttpSecurity http, SecurityProperties properties,
 			RelayProperties relay, ObjectProvider<JwtDecoder> decoder) throws Exception {
 		http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			// Bearer tokens are not sent by browsers on their own, so requests carrying them need no CSRF token.
+			// Bearer tokens are not sent by browsers on their own, so requests carrying
+			// them need no CSRF token.
 			.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**"))
 			.httpBasic(AbstractHttpConfigurer::disable)
 			.formLogin(AbstractHttpConfigurer::disable)
@@ -83,13 +87,15 @@ public class SecurityConfiguration {
 		http.authorizeHttpRequests((requests) -> {
 			requests.requestMatchers("/", "/index.html", "/app/**", "/webjars/**", "/favicon.*", "/error")
 				.permitAll()
-				// The WebSocket handshake: the token comes in MQTT CONNECT, checked by the relay.
+				// The WebSocket handshake: the token comes in MQTT CONNECT, checked by
+				// the relay.
 				.requestMatchers(relay.path())
 				.permitAll()
 				.requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
 				.permitAll();
 			if (properties.anonymous().enabled()) {
-				// Answered with the items the caller's rights cover, anonymous ones without a token.
+				// Answered with the items the caller's rights cover, anonymous ones
+				// without a token.
 				requests.requestMatchers(HttpMethod.GET, "/api/news").permitAll();
 			}
 			requests.requestMatchers("/api/news", "/api/news/**")

@@ -20,9 +20,9 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
- * Answers requests the filter chain refuses as RFC 9457 problem details: 401 with the bearer
- * challenge of RFC 6750 ({@code error="invalid_token"} when a token was presented), 403 when
- * the token lacks the authority.
+ * Answers requests the filter chain refuses as RFC 9457 problem details: 401 with the
+ * bearer challenge of RFC 6750 ({@code error="invalid_token"} when a token was
+ * presented), 403 when the token lacks the authority.
  */
 final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
 
@@ -33,8 +33,8 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 	private final BearerTokenAccessDeniedHandler denied = new BearerTokenAccessDeniedHandler();
 
 	@Override
-	public void commence(HttpServletRequest request, HttpServletResponse response,
-			AuthenticationException ex) throws IOException {
+	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex)
+			throws IOException {
 		this.challenge.commence(request, response, ex);
 		String detail = (ex instanceof OAuth2AuthenticationException oauth && oauth.getError().getDescription() != null)
 				? oauth.getError().getDescription() : "A bearer token is required (Authorization: Bearer <token>)";
@@ -50,8 +50,8 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 						+ SecurityConfiguration.ADMIN + ", which tokens whose rights cover every topic (#) have");
 	}
 
-	private static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
-			String title, String detail) throws IOException {
+	private static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title,
+			String detail) throws IOException {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setTitle(title);
 		// As Spring MVC's own problem details do.

@@ -16,46 +16,46 @@ import org.springframework.util.StringUtils;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Who may use Herald: how bearer tokens are checked, what anonymous clients may do, and where
- * Herald keeps the secret it generates for itself.
+ * Who may use Herald: how bearer tokens are checked, what anonymous clients may do, and
+ * where Herald keeps the secret it generates for itself.
  *
- * @param enabled whether any check is made; {@code false} opens the REST API and gives every
- * relayed client every right
+ * @param enabled whether any check is made; {@code false} opens the REST API and gives
+ * every relayed client every right
  * @param jwt how tokens are verified
  * @param anonymous what clients without a token may do
  * @param dataDirectory folder of the generated {@code jwt-secret}
- * @param adminToken the admin token logged at start when Herald signs tokens with its own secret
+ * @param adminToken the admin token logged at start when Herald signs tokens with its own
+ * secret
  */
 @Validated
 @ConfigurationProperties("herald.security")
-public record SecurityProperties(
-		@DefaultValue("true") boolean enabled,
-		@DefaultValue @Valid Jwt jwt,
-		@DefaultValue @Valid Anonymous anonymous,
-		@DefaultValue("./data") @NotNull Path dataDirectory,
+public record SecurityProperties(@DefaultValue("true") boolean enabled, @DefaultValue @Valid Jwt jwt,
+		@DefaultValue @Valid Anonymous anonymous, @DefaultValue("./data") @NotNull Path dataDirectory,
 		@DefaultValue @Valid AdminToken adminToken) {
 
-	/** The shortest HS256 secret accepted, in UTF-8 bytes (RFC 7518 §3.2: the hash's size). */
+	/**
+	 * The shortest HS256 secret accepted, in UTF-8 bytes (RFC 7518 §3.2: the hash's
+	 * size).
+	 */
 	public static final int MIN_SECRET_BYTES = 32;
 
 	/**
-	 * How tokens are verified: HS256 with a shared secret, or RS256/ES256 with the keys of a JWK
-	 * set; {@code exp} is always required.
+	 * How tokens are verified: HS256 with a shared secret, or RS256/ES256 with the keys
+	 * of a JWK set; {@code exp} is always required.
 	 *
-	 * @param secret the HS256 key, used as its UTF-8 bytes; generated into the data directory
-	 * when neither it nor {@code jwkSetUri} is set
-	 * @param jwkSetUri where the JWK set of an identity provider is served; when set, tokens
-	 * must be RS256 or ES256 signed by one of its keys and {@code secret} is not used
+	 * @param secret the HS256 key, used as its UTF-8 bytes; generated into the data
+	 * directory when neither it nor {@code jwkSetUri} is set
+	 * @param jwkSetUri where the JWK set of an identity provider is served; when set,
+	 * tokens must be RS256 or ES256 signed by one of its keys and {@code secret} is not
+	 * used
 	 * @param issuer the {@code iss} every token must carry, checked only when set
-	 * @param audience a value the {@code aud} of every token must contain, checked only when set
-	 * @param clockSkew how far {@code exp} and {@code nbf} may be off, for clocks that differ
+	 * @param audience a value the {@code aud} of every token must contain, checked only
+	 * when set
+	 * @param clockSkew how far {@code exp} and {@code nbf} may be off, for clocks that
+	 * differ
 	 */
-	public record Jwt(
-			@Nullable String secret,
-			@Nullable URI jwkSetUri,
-			@Nullable String issuer,
-			@Nullable String audience,
-			@DefaultValue("60s") @NotNull Duration clockSkew) {
+	public record Jwt(@Nullable String secret, @Nullable URI jwkSetUri, @Nullable String issuer,
+			@Nullable String audience, @DefaultValue("60s") @NotNull Duration clockSkew) {
 
 		public Jwt {
 			if (StringUtils.hasLength(secret) && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
@@ -70,7 +70,9 @@ public record SecurityProperties(
 			audience = StringUtils.hasLength(audience) ? audience : null;
 		}
 
-		/** Whether tokens are signed with a secret Herald knows (configured or generated). */
+		/**
+		 * Whether tokens are signed with a secret Herald knows (configured or generated).
+		 */
 		public boolean ownSecret() {
 			return this.jwkSetUri == null;
 		}
@@ -81,13 +83,11 @@ public record SecurityProperties(
 	 * What a client without a token may do.
 	 *
 	 * @param enabled whether clients without a token are let in at all
-	 * @param subscribe topic filters an anonymous client may subscribe to (and read from the
-	 * history)
+	 * @param subscribe topic filters an anonymous client may subscribe to (and read from
+	 * the history)
 	 * @param publish topic filters an anonymous client may publish to
 	 */
-	public record Anonymous(
-			@DefaultValue("true") boolean enabled,
-			@DefaultValue("/news/#") List<String> subscribe,
+	public record Anonymous(@DefaultValue("true") boolean enabled, @DefaultValue("/news/#") List<String> subscribe,
 			@DefaultValue List<String> publish) {
 
 		public Anonymous {
@@ -110,7 +110,8 @@ public record SecurityProperties(
 	}
 
 	/**
-	 * The admin token Herald mints and logs at each start when it knows the signing secret.
+	 * The admin token Herald mints and logs at each start when it knows the signing
+	 * secret.
 	 *
 	 * @param validity how long the logged token stays valid
 	 */

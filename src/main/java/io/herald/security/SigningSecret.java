@@ -3,8 +3,8 @@ package io.herald.security;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The HS256 secret Herald signs and verifies tokens with, configured or generated; absent when
- * tokens come from an identity provider's JWK set.
+ * The HS256 secret Herald signs and verifies tokens with, configured or generated; absent
+ * when tokens come from an identity provider's JWK set.
  *
  * @param value the secret, used as its UTF-8 bytes
  * @param generated whether Herald generated it into its data directory

@@ -28,9 +28,9 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestTemplate;
 
 /**
- * Builds the Nimbus decoder every token goes through: HS256 with Herald's secret, or RS256 and
- * ES256 with the keys of a JWK set, and the claim checks all tokens pass, a readable {@code acl}
- * claim included.
+ * Builds the Nimbus decoder every token goes through: HS256 with Herald's secret, or
+ * RS256 and ES256 with the keys of a JWK set, and the claim checks all tokens pass, a
+ * readable {@code acl} claim included.
  */
 final class TokenDecoders {
 
@@ -41,8 +41,8 @@ final class TokenDecoders {
 	}
 
 	/**
-	 * The decoder for {@code properties}; {@code secret} is the HS256 key when no JWK set is
-	 * configured.
+	 * The decoder for {@code properties}; {@code secret} is the HS256 key when no JWK set
+	 * is configured.
 	 */
 	static JwtDecoder create(SecurityProperties.Jwt properties, @Nullable String secret) {
 		NimbusJwtDecoder decoder;

@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Mints HS256 tokens with a secret Herald verifies: the admin token logged at start, and tokens
- * for tests.
+ * Mints HS256 tokens with a secret Herald verifies: the admin token logged at start, and
+ * tokens for tests.
  */
 public final class TokenMinter {
 
@@ -33,7 +33,10 @@ public final class TokenMinter {
 
 	private final Clock clock;
 
-	/** A minter signing with {@code secret}'s UTF-8 bytes, as {@code herald.security.jwt.secret} is used. */
+	/**
+	 * A minter signing with {@code secret}'s UTF-8 bytes, as
+	 * {@code herald.security.jwt.secret} is used.
+	 */
 	public TokenMinter(String secret) {
 		this(secret, Clock.systemUTC());
 	}
@@ -52,8 +55,8 @@ public final class TokenMinter {
 	}
 
 	/**
-	 * A token for {@code subject} with the given {@code acl} claim (left out when {@code null}),
-	 * issued now and valid for {@code validity}.
+	 * A token for {@code subject} with the given {@code acl} claim (left out when
+	 * {@code null}), issued now and valid for {@code validity}.
 	 */
 	public String mint(String subject, @Nullable Object acl, Duration validity) {
 		Assert.isTrue(!validity.isNegative() && !validity.isZero(), "validity must be positive");
@@ -68,8 +71,8 @@ public final class TokenMinter {
 	}
 
 	/**
-	 * A token with exactly {@code claims}, as JSON values (times as epoch seconds); nothing is
-	 * added, so a token without {@code exp} can be made too.
+	 * A token with exactly {@code claims}, as JSON values (times as epoch seconds);
+	 * nothing is added, so a token without {@code exp} can be made too.
 	 */
 	public String mint(Map<String, ?> claims) {
 		try {

@@ -5,8 +5,8 @@ import io.herald.mqtt.TopicFilter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A topic a rule names: an MQTT topic filter, or (written with {@code eq}) one exact string
- * without wildcard meaning.
+ * A topic a rule names: an MQTT topic filter, or (written with {@code eq}) one exact
+ * string without wildcard meaning.
  *
  * @param text the filter, or the exact string
  * @param filter the filter, or {@code null} for an exact string
@@ -35,16 +35,21 @@ record TopicPattern(String text, @Nullable TopicFilter filter) {
 
 	/** Whether some topic {@code subscription} can match is one this pattern names. */
 	boolean intersects(TopicFilter subscription) {
-		return (this.filter != null) ? this.filter.intersects(subscription)
-				: this.text.equals(subscription.toString());
+		return (this.filter != null) ? this.filter.intersects(subscription) : this.text.equals(subscription.toString());
 	}
 
-	/** Whether this pattern names everything {@code #} matches, for publishing and subscribing. */
+	/**
+	 * Whether this pattern names everything {@code #} matches, for publishing and
+	 * subscribing.
+	 */
 	boolean coversAll() {
 		return this.filter != null && this.filter.covers(ALL);
 	}
 
-	/** Whether this pattern names something {@code #} matches, for publishing or subscribing. */
+	/**
+	 * Whether this pattern names something {@code #} matches, for publishing or
+	 * subscribing.
+	 */
 	boolean touchesAll(boolean publish) {
 		if (this.filter != null) {
 			return this.filter.intersects(ALL);

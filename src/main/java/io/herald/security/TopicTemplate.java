@@ -57,11 +57,11 @@ final class TopicTemplate {
 	}
 
 	/**
-	 * What this topic names for one client, in a rule that allows or denies. With a placeholder
-	 * whose value is missing or not one whole topic level, an allow rule's topic names nothing,
-	 * while a deny rule's topic names both the plain substitution (when that is a valid filter)
-	 * and the filter with each such placeholder's level replaced by {@code +}, read with its
-	 * wildcards even after {@code eq}.
+	 * What this topic names for one client, in a rule that allows or denies. With a
+	 * placeholder whose value is missing or not one whole topic level, an allow rule's
+	 * topic names nothing, while a deny rule's topic names both the plain substitution
+	 * (when that is a valid filter) and the filter with each such placeholder's level
+	 * replaced by {@code +}, read with its wildcards even after {@code eq}.
 	 */
 	List<TopicPattern> resolve(boolean allow, String username, @Nullable String clientId) {
 		List<String> literal = new ArrayList<>();
@@ -102,7 +102,8 @@ final class TopicTemplate {
 			return List.of(exact ? TopicPattern.exact(topic) : TopicPattern.wildcard(filter));
 		}
 		catch (InvalidTopicException ex) {
-			// Longer than MQTT allows, or a value broke the filter: no topic has that name.
+			// Longer than MQTT allows, or a value broke the filter: no topic has that
+			// name.
 			return List.of();
 		}
 	}

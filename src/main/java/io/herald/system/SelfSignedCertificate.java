@@ -32,8 +32,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A self-signed certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, kept as PEM
- * files and reused until it is about to expire.
+ * A self-signed certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1},
+ * kept as PEM files and reused until it is about to expire.
  *
  * @param certificate the PEM certificate file
  * @param privateKey the PEM private key file
@@ -45,7 +45,8 @@ record SelfSignedCertificate(Path certificate, Path privateKey) {
 	private static final Duration RENEW_BEFORE = Duration.ofDays(7);
 
 	/**
-	 * The certificate in {@code directory}, generated first if missing or close to expiry.
+	 * The certificate in {@code directory}, generated first if missing or close to
+	 * expiry.
 	 * @return the certificate, and whether it was generated just now
 	 */
 	static Result obtain(Path directory) {
@@ -91,8 +92,8 @@ record SelfSignedCertificate(Path certificate, Path privateKey) {
 		}
 	}
 
-	private static X509Certificate sign(KeyPair keyPair) throws OperatorCreationException, GeneralSecurityException,
-			IOException {
+	private static X509Certificate sign(KeyPair keyPair)
+			throws OperatorCreationException, GeneralSecurityException, IOException {
 		X500Name subject = new X500Name("CN=localhost, O=Herald self-signed");
 		Instant now = Instant.now();
 		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,

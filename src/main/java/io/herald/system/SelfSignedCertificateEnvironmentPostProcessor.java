@@ -13,8 +13,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Serves https/wss out of the box: when TLS is on and no certificate is configured, points
- * Spring Boot's server SSL at a self-signed certificate generated on first start.
+ * Serves https/wss out of the box: when TLS is on and no certificate is configured,
+ * points Spring Boot's server SSL at a self-signed certificate generated on first start.
  */
 public class SelfSignedCertificateEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -37,8 +37,7 @@ public class SelfSignedCertificateEnvironmentPostProcessor implements Environmen
 				return;
 			}
 		}
-		TlsProperties tls = Binder.get(environment)
-			.bindOrCreate("herald.tls", TlsProperties.class);
+		TlsProperties tls = Binder.get(environment).bindOrCreate("herald.tls", TlsProperties.class);
 		SelfSignedCertificate.Result result = SelfSignedCertificate.obtain(tls.selfSignedDirectory());
 		SelfSignedCertificate files = result.files();
 		if (result.generated()) {

@@ -72,7 +72,8 @@ class BrokerFailoverIntegrationTests {
 
 	@Test
 	void healthIsUpThroughTheFailoverBroker() {
-		String health = TestHttp.get("https://localhost:" + this.port + "/actuator/health/readiness", TestTokens.admin())
+		String health = TestHttp
+			.get("https://localhost:" + this.port + "/actuator/health/readiness", TestTokens.admin())
 			.getBody();
 		assertThat(health).contains("\"status\":\"UP\"")
 			.contains("tcp://127.0.0.1:" + DEAD_PORT + ", tcp://127.0.0.1:" + BROKER_PORT);

@@ -62,8 +62,8 @@ class BrokerHealthIndicatorTests {
 	@Test
 	void downWhileSubscriberLostItsConnection() {
 		this.indicator.subscribed(new MqttSubscribedEvent(this.feed, "Connected and subscribed"));
-		this.indicator.connectionFailed(new MqttConnectionFailedEvent(this.feed,
-				new MqttException(MqttException.REASON_CODE_CONNECTION_LOST)));
+		this.indicator.connectionFailed(
+				new MqttConnectionFailedEvent(this.feed, new MqttException(MqttException.REASON_CODE_CONNECTION_LOST)));
 
 		Health health = this.indicator.health(true);
 
@@ -98,7 +98,8 @@ class BrokerHealthIndicatorTests {
 
 	@Test
 	void downWhenBrokerUnreachableEvenWithSubscriberUp() throws IOException {
-		// A bound but unconnected socket holds the port: nothing listens there, and no other
+		// A bound but unconnected socket holds the port: nothing listens there, and no
+		// other
 		// socket (not even the probe's own, by chance) can take it while the test runs.
 		try (Socket placeholder = new Socket()) {
 			placeholder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -126,7 +127,10 @@ class BrokerHealthIndicatorTests {
 		return (Map<String, String>) health.getDetails().get("subscribers");
 	}
 
-	/** Accepts connections on a free loopback port and answers any CONNECT with CONNACK (accepted). */
+	/**
+	 * Accepts connections on a free loopback port and answers any CONNECT with CONNACK
+	 * (accepted).
+	 */
 	private static final class ConnAckServer implements AutoCloseable {
 
 		private final ServerSocket server;
@@ -148,7 +152,8 @@ class BrokerHealthIndicatorTests {
 			while (!this.server.isClosed()) {
 				try (Socket socket = this.server.accept()) {
 					InputStream in = socket.getInputStream();
-					// CONNECT: type byte, one remaining-length byte (short packets), then the body.
+					// CONNECT: type byte, one remaining-length byte (short packets), then
+					// the body.
 					in.read();
 					int remaining = in.read();
 					in.readNBytes(remaining);
@@ -158,7 +163,8 @@ class BrokerHealthIndicatorTests {
 					in.read();
 				}
 				catch (IOException ex) {
-					// The server closed, or the probe went away: either way, next connection.
+					// The server closed, or the probe went away: either way, next
+					// connection.
 				}
 			}
 		}

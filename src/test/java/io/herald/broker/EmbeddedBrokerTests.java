@@ -15,6 +15,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class EmbeddedBrokerTests {
 
@@ -39,8 +40,8 @@ class EmbeddedBrokerTests {
 		try (ServerSocket taken = new ServerSocket()) {
 			taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 			int port = taken.getLocalPort();
-			EmbeddedBrokerPortInUseException failure = org.junit.jupiter.api.Assertions
-				.assertThrows(EmbeddedBrokerPortInUseException.class, () -> EmbeddedBroker.start(port));
+			EmbeddedBrokerPortInUseException failure = catchThrowableOfType(EmbeddedBrokerPortInUseException.class,
+					() -> EmbeddedBroker.start(port));
 			assertThat(failure.getPort()).isEqualTo(port);
 
 			FailureAnalysis analysis = new EmbeddedBrokerPortInUseFailureAnalyzer().analyze(failure);

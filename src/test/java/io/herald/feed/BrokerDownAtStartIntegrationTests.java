@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Herald starts while its broker is down: it starts anyway, and the feed subscribes on its own
- * once the broker is up.
+ * Herald starts while its broker is down: it starts anyway, and the feed subscribes on
+ * its own once the broker is up.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = { "herald.feed.max-reconnect-delay=1s", "herald.broker.health-timeout=1s" })
@@ -48,7 +48,10 @@ class BrokerDownAtStartIntegrationTests extends WithExternalMosquitto {
 		mosquitto = mosquitto.restart();
 
 		await().atMost(WAIT)
-			.until(() -> http.get().uri("/actuator/health/readiness").retrieve().body(JsonNode.class)
+			.until(() -> http.get()
+				.uri("/actuator/health/readiness")
+				.retrieve()
+				.body(JsonNode.class)
 				.at("/components/broker/details/subscribers/feedInbound")
 				.asString(""), "subscribed"::equals);
 		assertThat(http.post()

@@ -37,8 +37,7 @@ class NewsQueryControllerTests {
 		this.history.add("/news/europe/sport", "goal", 1, false);
 		this.history.add("/news/usa/tennis", "ace", 1, false);
 
-		assertThat(this.mvc.get().uri("/api/news").param("filter", "/news/+/sport").param("limit", "5"))
-			.hasStatusOk()
+		assertThat(this.mvc.get().uri("/api/news").param("filter", "/news/+/sport").param("limit", "5")).hasStatusOk()
 			.bodyJson()
 			.hasPathSatisfying("$.length()", (length) -> assertThat(length).asNumber().isEqualTo(1))
 			.hasPathSatisfying("$[0].topic", (topic) -> assertThat(topic).asString().isEqualTo("/news/europe/sport"))
@@ -87,16 +86,14 @@ class NewsQueryControllerTests {
 		assertThat(this.mvc.get()
 			.uri("/api/news")
 			.param("filter", "+/+/token/#")
-			.header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.subscribing("/private/#"))))
-			.hasStatusOk()
+			.header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.subscribing("/private/#")))).hasStatusOk()
 			.bodyJson()
 			.hasPathSatisfying("$[*].topic",
 					(topics) -> assertThat(topics).asArray().containsExactly("/private/token/plans"));
 		assertThat(this.mvc.get()
 			.uri("/api/news")
 			.param("filter", "+/+/token/#")
-			.header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.admin())))
-			.hasStatusOk()
+			.header(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.admin()))).hasStatusOk()
 			.bodyJson()
 			.hasPathSatisfying("$[*].topic", (topics) -> assertThat(topics).asArray()
 				.containsExactly("/private/token/plans", "/news/token/goal"));

@@ -4,19 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.herald.mqtt.PacketStream.Handling;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
-import io.herald.mqtt.PacketStream.Handling;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The stream splitter on streams cut at every possible place: what passes comes out byte for byte,
- * what is held arrives whole, what is skipped never comes out.
+ * The stream splitter on streams cut at every possible place: what passes comes out byte
+ * for byte, what is held arrives whole, what is skipped never comes out.
  */
 class PacketStreamTests {
 
@@ -43,7 +42,8 @@ class PacketStreamTests {
 				packets.add(packet(random));
 			}
 			byte[] stream = concat(packets);
-			// SUBACK (9) held whole and dropped, like a SUBACK the gate rebuilds; everything else passes.
+			// SUBACK (9) held whole and dropped, like a SUBACK the gate rebuilds;
+			// everything else passes.
 			Recorder recorder = new Recorder((type) -> (type == 9) ? Handling.HOLD : Handling.PASS);
 			feed(new PacketStream(recorder, 1 << 20, ByteBufAllocator.DEFAULT), stream, random);
 			List<byte[]> expectedHeld = packets.stream().filter((p) -> (p[0] & 0xF0) == 0x90).toList();
@@ -71,7 +71,10 @@ class PacketStreamTests {
 		return concat(packets);
 	}
 
-	/** A packet of a random type 1..15 with a body of 0 to 300 bytes (one- and two-byte lengths). */
+	/**
+	 * A packet of a random type 1..15 with a body of 0 to 300 bytes (one- and two-byte
+	 * lengths).
+	 */
 	private static byte[] packet(Random random) {
 		int type = 1 + random.nextInt(15);
 		int length = random.nextBoolean() ? random.nextInt(4) : random.nextInt(300);

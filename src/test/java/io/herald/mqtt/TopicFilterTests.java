@@ -104,8 +104,7 @@ class TopicFilterTests {
 			a/+/c/#        | a/b/d/#            | false | false
 			a/+/c/#        | +/b/+/d            | false | true
 			""")
-	void coversAndIntersectsWithMqttWildcardSemantics(String filter, String other, boolean covers,
-			boolean intersects) {
+	void coversAndIntersectsWithMqttWildcardSemantics(String filter, String other, boolean covers, boolean intersects) {
 		TopicFilter one = TopicFilter.of(filter);
 		TopicFilter two = TopicFilter.of(other);
 		assertThat(one.covers(two)).isEqualTo(covers);
@@ -114,17 +113,19 @@ class TopicFilterTests {
 	}
 
 	/**
-	 * Compares every filter of up to four levels over the level values {@code a}, {@code b},
-	 * {@code ""} and {@code $a} with every other, against the topic names each one matches.
+	 * Compares every filter of up to four levels over the level values {@code a},
+	 * {@code b}, {@code ""} and {@code $a} with every other, against the topic names each
+	 * one matches.
 	 *
 	 * <p>
-	 * Nothing is drawn at random: the 935 filters give 874,225 pairs, few enough to check all.
-	 * The universe of topic names is complete for them: its levels are the four values plus
-	 * {@code o}, which stands for every value no filter names (at the first level every such
-	 * value starting with {@code $} is matched by no filter at all, as only a wildcard could
-	 * match it); and its names have one to five levels, one more than the deepest filter,
-	 * because a name longer than that is matched only through {@code #}, so cutting it to five
-	 * levels keeps what each filter says of it. The empty name is left out, as MQTT refuses it.
+	 * Nothing is drawn at random: the 935 filters give 874,225 pairs, few enough to check
+	 * all. The universe of topic names is complete for them: its levels are the four
+	 * values plus {@code o}, which stands for every value no filter names (at the first
+	 * level every such value starting with {@code $} is matched by no filter at all, as
+	 * only a wildcard could match it); and its names have one to five levels, one more
+	 * than the deepest filter, because a name longer than that is matched only through
+	 * {@code #}, so cutting it to five levels keeps what each filter says of it. The
+	 * empty name is left out, as MQTT refuses it.
 	 */
 	@Test
 	void coversAndIntersectsAgreeWithMatchingEveryTopicOfASmallAlphabet() {
@@ -225,8 +226,8 @@ class TopicFilterTests {
 
 	/**
 	 * Every string of {@code min} to {@code max} levels from {@code levels}, joined with
-	 * {@code /}; with {@code wildcards}, {@code +} is one more value and {@code #} may end the
-	 * string. The empty string is left out.
+	 * {@code /}; with {@code wildcards}, {@code +} is one more value and {@code #} may
+	 * end the string. The empty string is left out.
 	 */
 	private static List<String> join(List<String> levels, int min, int max, boolean wildcards) {
 		List<String> values = new ArrayList<>(levels);

@@ -18,15 +18,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What a browser started with {@link HeadlessChromium#startLoggingNetwork} put on the wire, read
- * from its performance log: the MQTT CONNECT packets in its WebSocket frames, and the headers of
- * its HTTP requests.
+ * What a browser started with {@link HeadlessChromium#startLoggingNetwork} put on the
+ * wire, read from its performance log: the MQTT CONNECT packets in its WebSocket frames,
+ * and the headers of its HTTP requests.
  */
 final class ChromiumNetworkLog {
 
 	private final ChromeDriver browser;
 
-	// Chromium hands out each log entry once: keep them, so that every question sees all of them.
+	// Chromium hands out each log entry once: keep them, so that every question sees all
+	// of them.
 	private final List<JsonNode> events = new ArrayList<>();
 
 	ChromiumNetworkLog(ChromeDriver browser) {
@@ -38,7 +39,8 @@ final class ChromiumNetworkLog {
 		List<MqttConnect> connects = new ArrayList<>();
 		for (JsonNode event : events("Network.webSocketFrameSent")) {
 			JsonNode frame = event.path("params").path("response");
-			// Opcode 2: a binary frame, its payload in base64. Paho sends each packet in one frame.
+			// Opcode 2: a binary frame, its payload in base64. Paho sends each packet in
+			// one frame.
 			if (frame.path("opcode").asInt() == 2) {
 				decodeConnect(Base64.getDecoder().decode(frame.path("payloadData").asString()))
 					.ifPresent(connects::add);
@@ -47,7 +49,10 @@ final class ChromiumNetworkLog {
 		return connects;
 	}
 
-	/** The value of header {@code name} on each request so far to {@code url} with {@code method}. */
+	/**
+	 * The value of header {@code name} on each request so far to {@code url} with
+	 * {@code method}.
+	 */
 	List<Optional<String>> requestHeader(String method, String url, String name) {
 		List<Optional<String>> values = new ArrayList<>();
 		for (JsonNode event : events("Network.requestWillBeSent")) {
@@ -89,7 +94,10 @@ final class ChromiumNetworkLog {
 		}
 	}
 
-	/** An MQTT CONNECT as the browser sent it; user name and password are {@code null} when absent. */
+	/**
+	 * An MQTT CONNECT as the browser sent it; user name and password are {@code null}
+	 * when absent.
+	 */
 	record MqttConnect(String clientId, String userName, String password) {
 	}
 

@@ -14,22 +14,25 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * Debian's Chromium, driven headless through Debian's chromedriver: nothing is downloaded, and a
- * missing browser skips the test locally and fails it in CI.
+ * Debian's Chromium, driven headless through Debian's chromedriver: nothing is
+ * downloaded, and a missing browser skips the test locally and fails it in CI.
  */
 final class HeadlessChromium {
 
 	private HeadlessChromium() {
 	}
 
-	/** A fresh browser with its own profile in {@code profile}, accepting Herald's self-signed certificate. */
+	/**
+	 * A fresh browser with its own profile in {@code profile}, accepting Herald's
+	 * self-signed certificate.
+	 */
 	static ChromeDriver start(Path profile) {
 		return start(profile, new ChromeOptions());
 	}
 
 	/**
-	 * A fresh browser as {@link #start(Path)} does, that also logs what it sends and receives, for
-	 * {@link ChromiumNetworkLog} to read.
+	 * A fresh browser as {@link #start(Path)} does, that also logs what it sends and
+	 * receives, for {@link ChromiumNetworkLog} to read.
 	 */
 	static ChromeDriver startLoggingNetwork(Path profile) {
 		ChromeOptions options = new ChromeOptions();
@@ -42,8 +45,7 @@ final class HeadlessChromium {
 	private static ChromeDriver start(Path profile, ChromeOptions options) {
 		Path chromium = RequiredBinary.find("chromium", "chromium");
 		Path chromedriver = RequiredBinary.find("chromedriver", "chromium-driver");
-		ChromeDriverService service = new ChromeDriverService.Builder()
-			.usingDriverExecutable(chromedriver.toFile())
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
 			.usingAnyFreePort()
 			.build();
 		options.setBinary(chromium.toFile());

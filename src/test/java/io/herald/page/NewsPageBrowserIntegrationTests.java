@@ -84,7 +84,8 @@ class NewsPageBrowserIntegrationTests {
 
 			publish("/news/europe/sport", XSS);
 			publish("/news/usa/tennis", "Ace");
-			// Published last: once it shows, the tennis news had every chance to show too.
+			// Published last: once it shows, the tennis news had every chance to show
+			// too.
 			publish("/news/asia/sport", "marker");
 			new WebDriverWait(this.browser, WAIT).until((driver) -> liveTopics().contains("/news/asia/sport"));
 
@@ -93,8 +94,7 @@ class NewsPageBrowserIntegrationTests {
 				.findElement(By.cssSelector("#messages li[data-source=live][data-topic='/news/europe/sport'] pre"));
 			assertThat(xss.getText()).isEqualTo(XSS);
 			assertThat(this.browser.findElements(By.cssSelector("#messages img"))).isEmpty();
-			assertThatExceptionOfType(NoAlertPresentException.class)
-				.isThrownBy(() -> this.browser.switchTo().alert());
+			assertThatExceptionOfType(NoAlertPresentException.class).isThrownBy(() -> this.browser.switchTo().alert());
 		});
 	}
 
@@ -155,16 +155,18 @@ class NewsPageBrowserIntegrationTests {
 	void showsDesktopNotificationWhileTabIsHidden() {
 		inBrowser(() -> {
 			this.browser.get(pageUrl());
-			// The browser's own notifications cannot be observed from a test: record them instead.
-			this.browser.executeScript("""
-					window.shown = [];
-					window.Notification = class {
-					  static permission = 'default';
-					  static requestPermission() { window.Notification.permission = 'granted'; return Promise.resolve('granted'); }
-					  constructor(title, options) { window.shown.push({ title, body: options.body }); }
-					};
-					Object.defineProperty(document, 'hidden', { configurable: true, get: () => window.hiddenTab === true });
-					""");
+			// The browser's own notifications cannot be observed from a test: record them
+			// instead.
+			this.browser.executeScript(
+					"""
+							window.shown = [];
+							window.Notification = class {
+							  static permission = 'default';
+							  static requestPermission() { window.Notification.permission = 'granted'; return Promise.resolve('granted'); }
+							  constructor(title, options) { window.shown.push({ title, body: options.body }); }
+							};
+							Object.defineProperty(document, 'hidden', { configurable: true, get: () => window.hiddenTab === true });
+							""");
 			waitForState("connected");
 			this.browser.findElement(By.id("notifications")).sendKeys(Keys.SPACE);
 			waitForText("notifications-result", "Notifications on");
@@ -178,7 +180,8 @@ class NewsPageBrowserIntegrationTests {
 			new WebDriverWait(this.browser, WAIT).until((driver) -> liveTopics().contains("/news/hidden/alerts"));
 
 			@SuppressWarnings("unchecked")
-			List<Map<String, String>> shown = (List<Map<String, String>>) this.browser.executeScript("return window.shown;");
+			List<Map<String, String>> shown = (List<Map<String, String>>) this.browser
+				.executeScript("return window.shown;");
 			assertThat(shown).containsExactly(Map.of("title", "/news/hidden/alerts", "body", "flood warning"));
 		});
 	}
@@ -197,11 +200,12 @@ class NewsPageBrowserIntegrationTests {
 		inBrowser(() -> {
 			openConnectedPage();
 			@SuppressWarnings("unchecked")
-			List<String> resources = (List<String>) this.browser.executeScript(
-					"return performance.getEntriesByType('resource').map((entry) => entry.name);");
+			List<String> resources = (List<String>) this.browser
+				.executeScript("return performance.getEntriesByType('resource').map((entry) => entry.name);");
 			assertThat(resources).isNotEmpty()
 				.allSatisfy((url) -> assertThat(url).startsWith("https://localhost:" + this.port + "/"));
-			assertThat(resources).anySatisfy((url) -> assertThat(url).endsWith("/webjars/paho-mqtt/1.1.0/paho-mqtt.js"));
+			assertThat(resources)
+				.anySatisfy((url) -> assertThat(url).endsWith("/webjars/paho-mqtt/1.1.0/paho-mqtt.js"));
 		});
 	}
 
@@ -226,12 +230,12 @@ class NewsPageBrowserIntegrationTests {
 	}
 
 	private void waitForState(String state) {
-		new WebDriverWait(this.browser, WAIT)
-			.until(ExpectedConditions.textToBe(By.id("connection-state"), state));
+		new WebDriverWait(this.browser, WAIT).until(ExpectedConditions.textToBe(By.id("connection-state"), state));
 	}
 
 	private void waitForText(String id, String text) {
-		new WebDriverWait(this.browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id(id), text));
+		new WebDriverWait(this.browser, WAIT)
+			.until(ExpectedConditions.textToBePresentInElementLocated(By.id(id), text));
 	}
 
 	private void subscribe(String filter) {
@@ -243,7 +247,8 @@ class NewsPageBrowserIntegrationTests {
 	}
 
 	private List<String> liveTopics() {
-		// Retained messages left by other tests on the shared broker are not this test's news.
+		// Retained messages left by other tests on the shared broker are not this test's
+		// news.
 		return this.browser.findElements(By.cssSelector("#messages li[data-source=live][data-retained=false]"))
 			.stream()
 			.map((entry) -> entry.getAttribute("data-topic"))

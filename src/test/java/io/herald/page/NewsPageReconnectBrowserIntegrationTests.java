@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The test page in Chromium, in front of a real Mosquitto that goes away and comes back: the page
- * says so, reconnects on its own and renews its subscriptions.
+ * The test page in Chromium, in front of a real Mosquitto that goes away and comes back:
+ * the page says so, reconnects on its own and renews its subscriptions.
  */
 @HeraldIntegrationTest
 class NewsPageReconnectBrowserIntegrationTests extends WithExternalMosquitto {
@@ -70,13 +70,14 @@ class NewsPageReconnectBrowserIntegrationTests extends WithExternalMosquitto {
 
 			waitForState("connected");
 			RestClient http = TestHttp.client(this.port, TestTokens.admin());
-			await().atMost(WAIT).until(() -> http.post()
-				.uri("/api/news")
-				.contentType(MediaType.APPLICATION_JSON)
-				.body(Map.of("topic", "/news/europe/sport", "payload", "back again"))
-				.retrieve()
-				.toBodilessEntity()
-				.getStatusCode(), HttpStatus.ACCEPTED::equals);
+			await().atMost(WAIT)
+				.until(() -> http.post()
+					.uri("/api/news")
+					.contentType(MediaType.APPLICATION_JSON)
+					.body(Map.of("topic", "/news/europe/sport", "payload", "back again"))
+					.retrieve()
+					.toBodilessEntity()
+					.getStatusCode(), HttpStatus.ACCEPTED::equals);
 			new WebDriverWait(this.browser, WAIT).until((driver) -> !driver
 				.findElements(By.cssSelector("#messages li[data-source=live][data-topic='/news/europe/sport']"))
 				.isEmpty());
@@ -84,8 +85,7 @@ class NewsPageReconnectBrowserIntegrationTests extends WithExternalMosquitto {
 	}
 
 	private void waitForState(String state) {
-		new WebDriverWait(this.browser, WAIT)
-			.until(ExpectedConditions.textToBe(By.id("connection-state"), state));
+		new WebDriverWait(this.browser, WAIT).until(ExpectedConditions.textToBe(By.id("connection-state"), state));
 	}
 
 }

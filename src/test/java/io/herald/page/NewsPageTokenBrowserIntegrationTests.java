@@ -7,10 +7,10 @@ import java.util.Optional;
 
 import io.herald.page.ChromiumNetworkLog.MqttConnect;
 import io.herald.relay.RelayListener;
-import io.herald.support.TestTokens;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.PahoClients;
 import io.herald.support.TestTls;
+import io.herald.support.TestTokens;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -33,15 +33,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The test page's token field in a real headless Chromium, against a real Herald: kept for the
- * tab, presented as the MQTT password on every connection attempt, and sent as a bearer token with
- * REST publishes.
+ * The test page's token field in a real headless Chromium, against a real Herald: kept
+ * for the tab, presented as the MQTT password on every connection attempt, and sent as a
+ * bearer token with REST publishes.
  *
  * <p>
  * What the browser sent is read from Chromium's own network log rather than inferred from
- * Herald's answer: the page runs unmodified, and the CONNECT is the packet that went over the
- * WebSocket, decoded by Netty's MQTT codec. Recording at the broker would not do: Herald never
- * passes the token on.
+ * Herald's answer: the page runs unmodified, and the CONNECT is the packet that went over
+ * the WebSocket, decoded by Netty's MQTT codec. Recording at the broker would not do:
+ * Herald never passes the token on.
  */
 @HeraldIntegrationTest
 class NewsPageTokenBrowserIntegrationTests {
@@ -89,8 +89,7 @@ class NewsPageTokenBrowserIntegrationTests {
 
 			WebElement token = this.browser.findElement(By.id("token"));
 			assertThat(token.getDomProperty("value")).isEqualTo(kept);
-			assertThat(this.browser.executeScript("return sessionStorage.getItem('herald.token');"))
-				.isEqualTo(kept);
+			assertThat(this.browser.executeScript("return sessionStorage.getItem('herald.token');")).isEqualTo(kept);
 			assertThat(token.getDomAttribute("type")).isEqualTo("password");
 			this.browser.findElement(By.id("token-toggle")).click();
 			assertThat(token.getDomAttribute("type")).isEqualTo("text");
@@ -119,8 +118,10 @@ class NewsPageTokenBrowserIntegrationTests {
 			assertThat(first.password()).isEqualTo(firstToken);
 			assertThat(first.userName()).isEqualTo("token");
 
-			// Changing the field does not reconnect by itself: the next attempt, here after another
-			// device of the same identity took the page's client id over, must ask for the token anew.
+			// Changing the field does not reconnect by itself: the next attempt, here
+			// after another
+			// device of the same identity took the page's client id over, must ask for
+			// the token anew.
 			token = this.browser.findElement(By.id("token"));
 			erase(token);
 			token.sendKeys(secondToken);
@@ -194,8 +195,8 @@ class NewsPageTokenBrowserIntegrationTests {
 	}
 
 	/**
-	 * Another client with the page's client id, through the relay listener: the broker drops the
-	 * page's session for it, as MQTT requires, and the page reconnects.
+	 * Another client with the page's client id, through the relay listener: the broker
+	 * drops the page's session for it, as MQTT requires, and the page reconnects.
 	 */
 	private MqttClient connectAs(String clientId, String token) {
 		try {
@@ -228,12 +229,12 @@ class NewsPageTokenBrowserIntegrationTests {
 	}
 
 	private void waitForState(String state) {
-		new WebDriverWait(this.browser, WAIT)
-			.until(ExpectedConditions.textToBe(By.id("connection-state"), state));
+		new WebDriverWait(this.browser, WAIT).until(ExpectedConditions.textToBe(By.id("connection-state"), state));
 	}
 
 	private void waitForText(String id, String text) {
-		new WebDriverWait(this.browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id(id), text));
+		new WebDriverWait(this.browser, WAIT)
+			.until(ExpectedConditions.textToBePresentInElementLocated(By.id(id), text));
 	}
 
 	private void inBrowser(Runnable steps) {

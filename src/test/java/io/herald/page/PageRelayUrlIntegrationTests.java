@@ -12,7 +12,8 @@ import org.springframework.web.util.HtmlUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Where the test page's MQTT client connects, and what its content security policy lets it reach.
+ * Where the test page's MQTT client connects, and what its content security policy lets
+ * it reach.
  */
 class PageRelayUrlIntegrationTests {
 

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.herald.relay.RelayListener;
-import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
+import io.herald.support.OpenTopics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +21,8 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What Chromium's own WebSocket reports when Herald refuses what it sent: the close code and
- * reason, not an abnormal closure.
+ * What Chromium's own WebSocket reports when Herald refuses what it sent: the close code
+ * and reason, not an abnormal closure.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "herald.relay.max-frame-size=64KB")
@@ -56,7 +56,8 @@ class RelayCloseBrowserIntegrationTests {
 		int relayPort = endpoint.equals("relay listener") ? this.listener.port() : this.port;
 		// A page of Herald's own origin, so the handshake's Origin is allowed.
 		this.browser.get("https://localhost:" + this.port + "/");
-		// CONNECT, then on CONNACK one 256 KB PUBLISH (3.1.1, QoS 0, topic "/t") in one message.
+		// CONNECT, then on CONNACK one 256 KB PUBLISH (3.1.1, QoS 0, topic "/t") in one
+		// message.
 		Object outcome = this.browser.executeAsyncScript("""
 				const done = arguments[arguments.length - 1];
 				const socket = new WebSocket(arguments[0], ['mqtt']);

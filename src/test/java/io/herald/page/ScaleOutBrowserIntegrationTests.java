@@ -26,8 +26,8 @@ import org.springframework.http.MediaType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Herald instances share nothing: two of them in front of one Mosquitto, a browser on each, and a
- * REST publish made to either reaches both browsers.
+ * Herald instances share nothing: two of them in front of one Mosquitto, a browser on
+ * each, and a REST publish made to either reaches both browsers.
  */
 class ScaleOutBrowserIntegrationTests {
 
@@ -67,8 +67,8 @@ class ScaleOutBrowserIntegrationTests {
 
 	private static ConfigurableApplicationContext herald(MosquittoProcess mosquitto) {
 		return new SpringApplicationBuilder(HeraldApplication.class).run("--server.port=0",
-				"--herald.relay.listener.port=0", "--herald.broker.embedded=false", "--herald.broker.url=" + mosquitto.tcpUri(),
-				"--herald.tls.self-signed-directory=target/tls",
+				"--herald.relay.listener.port=0", "--herald.broker.embedded=false",
+				"--herald.broker.url=" + mosquitto.tcpUri(), "--herald.tls.self-signed-directory=target/tls",
 				// Instances behind one load balancer verify tokens with the same secret.
 				"--herald.security.jwt.secret=" + TestTokens.SECRET);
 	}

@@ -22,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Herald in front of a real Mosquitto that goes away and comes back: publishing answers 503 with
- * {@code Retry-After} meanwhile, health turns DOWN, and both recover, the feed included, once the
- * broker is back.
+ * Herald in front of a real Mosquitto that goes away and comes back: publishing answers
+ * 503 with {@code Retry-After} meanwhile, health turns DOWN, and both recover, the feed
+ * included, once the broker is back.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = { "herald.publish.timeout=2s", "herald.publish.retry-after=3s",
@@ -70,9 +70,9 @@ class BrokerOutageIntegrationTests extends WithExternalMosquitto {
 			.until(() -> http.get()
 				.uri((uri) -> uri.path("/api/news").queryParam("filter", "{filter}").build(topic))
 				.retrieve()
-				.body(JsonNode.class), (history) -> !history.isEmpty() && history.get(0).get("payload")
-					.stringValue()
-					.equals("resubscribed"));
+				.body(JsonNode.class),
+					(history) -> !history.isEmpty()
+							&& history.get(0).get("payload").stringValue().equals("resubscribed"));
 	}
 
 	private static ResponseEntity<JsonNode> publish(RestClient http, String topic, String payload) {

@@ -50,15 +50,13 @@ class NewsControllerTests {
 	void acceptsNewsWithDefaultQosAndRetain() {
 		given(this.publisher.publish(any())).willAnswer((invocation) -> accepted(invocation.getArgument(0)));
 
-		assertThat(post("{\"topic\": \"/news/europe/sport\", \"payload\": \"Goal!\"}"))
-			.hasStatus(HttpStatus.ACCEPTED)
+		assertThat(post("{\"topic\": \"/news/europe/sport\", \"payload\": \"Goal!\"}")).hasStatus(HttpStatus.ACCEPTED)
 			.bodyJson()
 			.hasPathSatisfying("$.id", (id) -> assertThat(id).asString().isNotEmpty())
 			.hasPathSatisfying("$.topic", (topic) -> assertThat(topic).asString().isEqualTo("/news/europe/sport"))
 			.hasPathSatisfying("$.qos", (qos) -> assertThat(qos).asNumber().isEqualTo(1))
 			.hasPathSatisfying("$.retain", (retain) -> assertThat(retain).asBoolean().isFalse())
-			.hasPathSatisfying("$.publishedAt",
-					(at) -> assertThat(at).asString().isEqualTo("2026-01-02T03:04:05Z"));
+			.hasPathSatisfying("$.publishedAt", (at) -> assertThat(at).asString().isEqualTo("2026-01-02T03:04:05Z"));
 		OutgoingNews sent = sentNews();
 		assertThat(new String(sent.payload(), StandardCharsets.UTF_8)).isEqualTo("Goal!");
 		assertThat(sent.qos()).isEqualTo(1);
@@ -156,15 +154,15 @@ class NewsControllerTests {
 		assertThat(post("{\"topic\": \"a\", \"payload\": ")).hasStatus(HttpStatus.BAD_REQUEST)
 			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.bodyJson()
-			.hasPathSatisfying("$.detail", (detail) -> assertThat(detail).asString().startsWith("The body is not valid JSON"));
+			.hasPathSatisfying("$.detail",
+					(detail) -> assertThat(detail).asString().startsWith("The body is not valid JSON"));
 		then(this.publisher).should(never()).publish(any());
 	}
 
 	@Test
 	void refusesRequestBodyOverMaximumSizeBeforeReadingIt() {
 		String body = "{\"topic\": \"a\", \"payload\": \"x\", \"padding\": \"" + "x".repeat(128 * 1024) + "\"}";
-		assertThat(post(body))
-			.hasStatus(HttpStatus.CONTENT_TOO_LARGE)
+		assertThat(post(body)).hasStatus(HttpStatus.CONTENT_TOO_LARGE)
 			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.bodyJson()
 			.hasPathSatisfying("$.detail",
@@ -197,14 +195,12 @@ class NewsControllerTests {
 			.uri("/api/news")
 			.header(HttpHeaders.AUTHORIZATION, ADMIN)
 			.contentType(MediaType.TEXT_PLAIN)
-			.content("topic=a"))
-			.hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+			.content("topic=a")).hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
 			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(this.mvc.post()
 			.uri("/api/news")
 			.header(HttpHeaders.AUTHORIZATION, ADMIN)
-			.content("{\"topic\": \"a\", \"payload\": \"x\"}"))
-			.hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+			.content("{\"topic\": \"a\", \"payload\": \"x\"}")).hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
 			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 	}
 
@@ -240,7 +236,8 @@ class NewsControllerTests {
 			.hasStatus(HttpStatus.CONTENT_TOO_LARGE)
 			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.bodyJson()
-			.hasPathSatisfying("$.detail", (detail) -> assertThat(detail).asString().contains("herald.publish.max-batch"));
+			.hasPathSatisfying("$.detail",
+					(detail) -> assertThat(detail).asString().contains("herald.publish.max-batch"));
 		then(this.publisher).should(never()).publishAll(any());
 	}
 
@@ -274,8 +271,7 @@ class NewsControllerTests {
 		assertThat(this.mvc.post()
 			.uri("/api/news")
 			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"topic\": \"/news/a\", \"payload\": \"x\"}"))
-			.hasStatus(HttpStatus.UNAUTHORIZED)
+			.content("{\"topic\": \"/news/a\", \"payload\": \"x\"}")).hasStatus(HttpStatus.UNAUTHORIZED)
 			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.headers()
 			.hasHeaderSatisfying(HttpHeaders.WWW_AUTHENTICATE,
@@ -287,8 +283,8 @@ class NewsControllerTests {
 	void acceptsNewsToATopicTheTokenMayPublishTo() {
 		given(this.publisher.publish(any())).willAnswer((invocation) -> accepted(invocation.getArgument(0)));
 
-		assertThat(post("{\"topic\": \"/news/europe/sport\", \"payload\": \"Goal!\"}",
-				TestTokens.publishing("/news/#")))
+		assertThat(
+				post("{\"topic\": \"/news/europe/sport\", \"payload\": \"Goal!\"}", TestTokens.publishing("/news/#")))
 			.hasStatus(HttpStatus.ACCEPTED);
 	}
 
@@ -303,8 +299,9 @@ class NewsControllerTests {
 
 	@Test
 	void refusesTheWholeBatchWhenTheTokenMayNotPublishToOneOfItsTopics() {
-		assertForbidden(postBatch("[{\"topic\": \"/news/a\", \"payload\": \"x\"}, {\"topic\": \"/private/b\","
-				+ " \"payload\": \"y\"}, {\"topic\": \"/private/c\", \"payload\": \"z\"}]",
+		assertForbidden(postBatch(
+				"[{\"topic\": \"/news/a\", \"payload\": \"x\"}, {\"topic\": \"/private/b\","
+						+ " \"payload\": \"y\"}, {\"topic\": \"/private/c\", \"payload\": \"z\"}]",
 				TestTokens.publishing("/news/#")), "[1].topic", "/private/b");
 	}
 
@@ -316,9 +313,9 @@ class NewsControllerTests {
 
 	@Test
 	void reportsMessagesAcceptedBeforeBatchFailed() {
-		given(this.publisher.publishAll(any())).willReturn(CompletableFuture.failedFuture(new NewsNotPublishedException(
-				"The broker did not accept the message: gone",
-				List.of(new NewsReceipt("1", "a/1", 1, false, PUBLISHED_AT)), null)));
+		given(this.publisher.publishAll(any())).willReturn(CompletableFuture
+			.failedFuture(new NewsNotPublishedException("The broker did not accept the message: gone",
+					List.of(new NewsReceipt("1", "a/1", 1, false, PUBLISHED_AT)), null)));
 
 		assertThat(postBatch("[{\"topic\": \"a/1\", \"payload\": \"x\"}, {\"topic\": \"a/2\", \"payload\": \"y\"}]"))
 			.hasStatus(HttpStatus.SERVICE_UNAVAILABLE)

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.PahoClients;
 import io.herald.support.TestHttp;
-import io.herald.support.TestTokens;
 import io.herald.support.TestTls;
+import io.herald.support.TestTokens;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * News posted over REST reaches browsers subscribed through the relay and the feed's history.
+ * News posted over REST reaches browsers subscribed through the relay and the feed's
+ * history.
  */
 @HeraldIntegrationTest
 class NewsPublishIntegrationTests {
@@ -52,7 +53,10 @@ class NewsPublishIntegrationTests {
 
 	private MqttClient subscriber;
 
-	/** A topic level of its own, so that tests sharing the broker never see each other's news. */
+	/**
+	 * A topic level of its own, so that tests sharing the broker never see each other's
+	 * news.
+	 */
 	private final String run = "/news/" + UUID.randomUUID().toString().substring(0, 8);
 
 	@BeforeEach
@@ -90,7 +94,8 @@ class NewsPublishIntegrationTests {
 		assertThat(post("/api/news", Map.of("topic", topic, "payload", "goal", "qos", 0)).getStatusCode())
 			.isEqualTo(HttpStatus.ACCEPTED);
 
-		JsonNode item = await().atMost(WAIT).until(() -> history(this.run + "/+/sport"), (items) -> items.size() == 1)
+		JsonNode item = await().atMost(WAIT)
+			.until(() -> history(this.run + "/+/sport"), (items) -> items.size() == 1)
 			.get(0);
 		assertThat(item.get("topic").stringValue()).isEqualTo(topic);
 		assertThat(item.get("payload").stringValue()).isEqualTo("goal");
@@ -112,8 +117,8 @@ class NewsPublishIntegrationTests {
 		assertThat(response.getBody().valueStream().map((receipt) -> receipt.get("topic").stringValue()))
 			.containsExactly(this.run + "/1", this.run + "/2", this.run + "/3");
 		JsonNode history = await().atMost(WAIT).until(() -> history(this.run + "/#"), (items) -> items.size() == 3);
-		assertThat(history.valueStream().map((item) -> item.get("payload").stringValue()))
-			.containsExactly("three", "two", "one");
+		assertThat(history.valueStream().map((item) -> item.get("payload").stringValue())).containsExactly("three",
+				"two", "one");
 		assertThat(history.get(0).get("id").longValue()).isGreaterThan(history.get(1).get("id").longValue());
 	}
 
@@ -149,23 +154,25 @@ class NewsPublishIntegrationTests {
 
 	@Test
 	void chunkedBodyOverMaximumRequestSizeIsCutOffWith413AndHeraldStaysUsable() throws Exception {
-		// 5 MB of undeclared length (chunked): refused once past herald.publish.max-request-size (4MB).
+		// 5 MB of undeclared length (chunked): refused once past
+		// herald.publish.max-request-size (4MB).
 		byte[] padding = new byte[5 * 1024 * 1024];
 		Arrays.fill(padding, (byte) 'x');
 		SequenceInputStream body = new SequenceInputStream(
 				new ByteArrayInputStream("{\"topic\": \"a\", \"payload\": \"".getBytes(StandardCharsets.UTF_8)),
 				new ByteArrayInputStream(padding));
 		HttpClient client = HttpClient.newBuilder().sslContext(TestTls.trustingAll()).build();
-		HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + this.port + "/api/news"))
-			.header("Content-Type", "application/json")
-			.header("Authorization", TestTokens.bearer(TestTokens.admin()))
-			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
-			.timeout(Duration.ofSeconds(30))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = client
+			.send(HttpRequest.newBuilder(URI.create("https://localhost:" + this.port + "/api/news"))
+				.header("Content-Type", "application/json")
+				.header("Authorization", TestTokens.bearer(TestTokens.admin()))
+				.POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+				.timeout(Duration.ofSeconds(30))
+				.build(), HttpResponse.BodyHandlers.ofString());
 
 		assertThat(response.statusCode()).isEqualTo(413);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE));
 		assertThat(response.body()).contains("herald.publish.max-request-size");
 		assertThat(post("/api/news", Map.of("topic", this.run + "/after", "payload", "still here")).getStatusCode())
 			.isEqualTo(HttpStatus.ACCEPTED);

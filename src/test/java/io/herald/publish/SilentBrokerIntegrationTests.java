@@ -28,8 +28,8 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A broker that accepts TCP connections and then never answers: publishing is answered 503
- * after {@code herald.publish.timeout} rather than hanging.
+ * A broker that accepts TCP connections and then never answers: publishing is answered
+ * 503 after {@code herald.publish.timeout} rather than hanging.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = { "herald.publish.timeout=1s", "herald.broker.connect-timeout=1s",

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
+import io.herald.mqtt.MqttCodec;
+import io.herald.support.MqttWebSocketClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
@@ -23,15 +25,12 @@ import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.jspecify.annotations.Nullable;
 
-import io.herald.mqtt.MqttCodec;
-import io.herald.support.MqttWebSocketClient;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One row of a bad-input table: how a browser opens its WebSocket and what it sends, and what it
- * must get back: the MQTT packets Herald or the broker answer with, then the close frame, or the
- * HTTP problem that refuses the handshake.
+ * One row of a bad-input table: how a browser opens its WebSocket and what it sends, and
+ * what it must get back: the MQTT packets Herald or the broker answer with, then the
+ * close frame, or the HTTP problem that refuses the handshake.
  */
 final class BadInput {
 
@@ -71,7 +70,9 @@ final class BadInput {
 		return new BadInput(name);
 	}
 
-	/** The browser speaks MQTT 5 (its CONNECT says so, and replies are decoded as such). */
+	/**
+	 * The browser speaks MQTT 5 (its CONNECT says so, and replies are decoded as such).
+	 */
 	BadInput mqtt5() {
 		return speaks(MqttVersion.MQTT_5);
 	}
@@ -98,13 +99,19 @@ final class BadInput {
 		return this;
 	}
 
-	/** The token goes in the WebSocket URL's {@code access_token} rather than in the CONNECT. */
+	/**
+	 * The token goes in the WebSocket URL's {@code access_token} rather than in the
+	 * CONNECT.
+	 */
 	BadInput urlToken(String token) {
 		this.urlToken = token;
 		return this;
 	}
 
-	/** Send a CONNECT with {@code token} as its password ({@code null} for none) and wait for the CONNACK. */
+	/**
+	 * Send a CONNECT with {@code token} as its password ({@code null} for none) and wait
+	 * for the CONNACK.
+	 */
 	BadInput connects(@Nullable String token) {
 		return connects(token, 30);
 	}
@@ -118,8 +125,9 @@ final class BadInput {
 	}
 
 	/**
-	 * Send a CONNECT with {@code token} and, in the same WebSocket message, {@code following}
-	 * (MQTT lets a client send on before its CONNACK), then wait for the CONNACK.
+	 * Send a CONNECT with {@code token} and, in the same WebSocket message,
+	 * {@code following} (MQTT lets a client send on before its CONNACK), then wait for
+	 * the CONNACK.
 	 */
 	BadInput connectsWith(@Nullable String token, byte[] following) {
 		this.steps.add((client) -> {
@@ -139,7 +147,10 @@ final class BadInput {
 		return this;
 	}
 
-	/** Send {@code message}, encoded now in the browser's MQTT version (say {@link #mqtt5()} first). */
+	/**
+	 * Send {@code message}, encoded now in the browser's MQTT version (say
+	 * {@link #mqtt5()} first).
+	 */
 	BadInput sends(MqttMessage message) {
 		return sends(bytes(message, this.version));
 	}
@@ -149,7 +160,10 @@ final class BadInput {
 		return this;
 	}
 
-	/** Start sending {@code message} without waiting for it to be taken: Herald may close first. */
+	/**
+	 * Start sending {@code message} without waiting for it to be taken: Herald may close
+	 * first.
+	 */
 	BadInput startsSending(byte[] message) {
 		this.steps.add((client) -> client.sendAsync(ByteBuffer.wrap(message)));
 		return this;
@@ -170,7 +184,10 @@ final class BadInput {
 		return this;
 	}
 
-	/** The packets the browser gets, as {@link #describe(MqttMessage)} writes them, in order. */
+	/**
+	 * The packets the browser gets, as {@link #describe(MqttMessage)} writes them, in
+	 * order.
+	 */
 	BadInput answered(String... packets) {
 		this.replies.addAll(List.of(packets));
 		return this;
@@ -189,7 +206,10 @@ final class BadInput {
 		return closes(1000, "");
 	}
 
-	/** The handshake is refused with {@code status} and a problem detail containing {@code detailFragment}. */
+	/**
+	 * The handshake is refused with {@code status} and a problem detail containing
+	 * {@code detailFragment}.
+	 */
 	BadInput refused(int status, String detailFragment) {
 		this.status = status;
 		this.detail = detailFragment;
@@ -212,7 +232,9 @@ final class BadInput {
 		return this.brokerConnections;
 	}
 
-	/** Open the WebSocket at {@code uri}, run the row's steps and assert what comes back. */
+	/**
+	 * Open the WebSocket at {@code uri}, run the row's steps and assert what comes back.
+	 */
 	void check(URI uri) {
 		URI target = (this.urlToken != null) ? URI.create(uri + "?access_token=" + this.urlToken) : uri;
 		MqttWebSocketClient client;
@@ -241,7 +263,8 @@ final class BadInput {
 			assertThat(elapsed).isGreaterThanOrEqualTo(this.notBefore);
 		}
 		finally {
-			// A case that failed leaves no connection behind for the next ones to trip on.
+			// A case that failed leaves no connection behind for the next ones to trip
+			// on.
 			client.abort();
 		}
 	}

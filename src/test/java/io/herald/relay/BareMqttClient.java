@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
+import io.herald.mqtt.MqttCodec;
+import io.herald.support.MqttWebSocketClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -27,13 +29,10 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 
-import io.herald.mqtt.MqttCodec;
-import io.herald.support.MqttWebSocketClient;
-
 /**
- * A scripted MQTT client that sends the packets it is given, as they are, over a plain TCP socket
- * or a WebSocket, and keeps every packet it receives as {@link PacketText} describes it, and
- * whether the other side closed the connection.
+ * A scripted MQTT client that sends the packets it is given, as they are, over a plain
+ * TCP socket or a WebSocket, and keeps every packet it receives as {@link PacketText}
+ * describes it, and whether the other side closed the connection.
  */
 final class BareMqttClient {
 
@@ -82,7 +81,10 @@ final class BareMqttClient {
 		});
 	}
 
-	/** Encode {@code messages} in this client's version and send them in one write (one WebSocket message). */
+	/**
+	 * Encode {@code messages} in this client's version and send them in one write (one
+	 * WebSocket message).
+	 */
 	void send(MqttMessage... messages) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		for (MqttMessage message : messages) {
@@ -115,7 +117,10 @@ final class BareMqttClient {
 		}
 	}
 
-	/** Close the connection without an MQTT DISCONNECT: a reset, or an orderly TCP or WebSocket close. */
+	/**
+	 * Close the connection without an MQTT DISCONNECT: a reset, or an orderly TCP or
+	 * WebSocket close.
+	 */
 	void drop(boolean abrupt) {
 		synchronized (this) {
 			this.dropped = true;
@@ -133,7 +138,9 @@ final class BareMqttClient {
 		}
 	}
 
-	/** What was received, in order, and last whether the other side closed the connection. */
+	/**
+	 * What was received, in order, and last whether the other side closed the connection.
+	 */
 	synchronized List<String> transcript() {
 		List<String> lines = new ArrayList<>(this.received.size() + 1);
 		this.received.forEach((packet) -> lines.add(packet.text()));
@@ -293,7 +300,8 @@ final class BareMqttClient {
 
 		private void read(BareMqttClient client) {
 			byte[] buffer = new byte[16 * 1024];
-			// The socket stays open until the run closes it: a send racing the broker's close fails as
+			// The socket stays open until the run closes it: a send racing the broker's
+			// close fails as
 			// a send to a closed connection does, not on a socket closed under it.
 			try {
 				InputStream in = this.socket.getInputStream();

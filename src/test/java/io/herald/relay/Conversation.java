@@ -7,8 +7,8 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * A scripted MQTT conversation, played the same way on every route: what the clients send may
- * depend only on what they received, never on the route.
+ * A scripted MQTT conversation, played the same way on every route: what the clients send
+ * may depend only on what they received, never on the route.
  */
 interface Conversation {
 
@@ -18,8 +18,9 @@ interface Conversation {
 	boolean mqtt5Only();
 
 	/**
-	 * Whether Herald's gate refuses what the client sends before the broker sees it: Herald then
-	 * closes the connection without the DISCONNECT an MQTT 5 broker may send first.
+	 * Whether Herald's gate refuses what the client sends before the broker sees it:
+	 * Herald then closes the connection without the DISCONNECT an MQTT 5 broker may send
+	 * first.
 	 */
 	default boolean refusedByTheGate() {
 		return false;
@@ -27,10 +28,13 @@ interface Conversation {
 
 	void play(TransparencyRun run) throws Exception;
 
-	/** Every conversation with each MQTT version it applies to: 3.1.1 and 5, or 5 alone. */
+	/**
+	 * Every conversation with each MQTT version it applies to: 3.1.1 and 5, or 5 alone.
+	 */
 	static Stream<Arguments> all() {
-		return Stream.<Conversation[]>of(SessionConversation.values(), DeliveryConversation.values(),
-				RefusalConversation.values())
+		return Stream
+			.<Conversation[]>of(SessionConversation.values(), DeliveryConversation.values(),
+					RefusalConversation.values())
 			.flatMap(Stream::of)
 			.flatMap((conversation) -> Stream.of(MqttVersion.MQTT_3_1_1, MqttVersion.MQTT_5)
 				.filter((version) -> version == MqttVersion.MQTT_5 || !conversation.mqtt5Only())

@@ -21,8 +21,9 @@ import static io.netty.handler.codec.mqtt.MqttQoS.AT_MOST_ONCE;
 import static io.netty.handler.codec.mqtt.MqttQoS.EXACTLY_ONCE;
 
 /**
- * Conversations about subscriptions and messages: SUBACK codes, retained messages, the three QoS
- * flows both ways, unsubscribing, MQTT 5 subscription options, properties and topic aliases.
+ * Conversations about subscriptions and messages: SUBACK codes, retained messages, the
+ * three QoS flows both ways, unsubscribing, MQTT 5 subscription options, properties and
+ * topic aliases.
  */
 enum DeliveryConversation implements Conversation {
 
@@ -48,7 +49,8 @@ enum DeliveryConversation implements Conversation {
 		subscriber.send(run.subscribe(1, AT_LEAST_ONCE, "kept"));
 		subscriber.await(SUBACK);
 		run.received(subscriber);
-		// Every SUBSCRIBE sends the retained message again, at the new subscription's QoS.
+		// Every SUBSCRIBE sends the retained message again, at the new subscription's
+		// QoS.
 		subscriber.send(run.subscribe(2, AT_MOST_ONCE, "kept"));
 		subscriber.await(SUBACK);
 		run.received(subscriber);
@@ -112,8 +114,7 @@ enum DeliveryConversation implements Conversation {
 		run.published(publisher,
 				run.publish("as-published", AT_LEAST_ONCE, 2, "retain flag kept").retained(true).build());
 		run.received(subscriber);
-		run.published(publisher,
-				run.publish("plain", AT_LEAST_ONCE, 3, "retain flag cleared").retained(true).build());
+		run.published(publisher, run.publish("plain", AT_LEAST_ONCE, 3, "retain flag cleared").retained(true).build());
 		run.received(subscriber);
 		// No local: the subscriber's own message reaches the other subscriber only.
 		subscribe(run, subscriber, 8, "own", option(true, false, RetainedHandlingPolicy.SEND_AT_SUBSCRIBE));
@@ -219,8 +220,9 @@ enum DeliveryConversation implements Conversation {
 	}
 
 	/**
-	 * A publisher sends at {@code published} QoS to a subscription at {@code subscribed} QoS, then
-	 * the subscriber to itself: both directions of each flow on both connections.
+	 * A publisher sends at {@code published} QoS to a subscription at {@code subscribed}
+	 * QoS, then the subscriber to itself: both directions of each flow on both
+	 * connections.
 	 */
 	private static void flow(TransparencyRun run, MqttQoS published, MqttQoS subscribed) {
 		BareMqttClient subscriber = run.connected("subscriber");
@@ -248,8 +250,8 @@ enum DeliveryConversation implements Conversation {
 		return new MqttSubscriptionOption(AT_LEAST_ONCE, noLocal, retainAsPublished, retainHandling);
 	}
 
-	private static MqttPublishMessage aliased(TransparencyRun run, String topic,
-			int alias, int packetId, String payload) {
+	private static MqttPublishMessage aliased(TransparencyRun run, String topic, int alias, int packetId,
+			String payload) {
 		return run.publish(topic, AT_LEAST_ONCE, packetId, payload)
 			.properties(Conversation.properties(run, new IntegerProperty(MqttPropertyType.TOPIC_ALIAS.value(), alias)))
 			.build();

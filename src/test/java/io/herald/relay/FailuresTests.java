@@ -50,7 +50,8 @@ class FailuresTests {
 	void otherFailureIsLoggedAtWarnWithItsStackTrace() {
 		IllegalStateException failure = new IllegalStateException("invalid state");
 		Failures.log(this.logger, "c1", "Send to browser failed", failure);
-		verify(this.logger).warn(contains("did not mean to close"), eq("c1"), eq("Send to browser failed"), eq(failure));
+		verify(this.logger).warn(contains("did not mean to close"), eq("c1"), eq("Send to browser failed"),
+				eq(failure));
 	}
 
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
 
+import io.herald.mqtt.MqttCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -21,17 +22,18 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 
-import io.herald.mqtt.MqttCodec;
-
 /**
- * Valid MQTT packets of the kinds browsers and brokers send, in MQTT 3.1, 3.1.1 and 5, encoded
- * once from random parameters; sessions drawn from them; and the ways {@link MqttGuardFuzzTests}
- * breaks them: flipped, overwritten, inserted and deleted bytes, truncation, bad lengths and
- * random chunking.
+ * Valid MQTT packets of the kinds browsers and brokers send, in MQTT 3.1, 3.1.1 and 5,
+ * encoded once from random parameters; sessions drawn from them; and the ways
+ * {@link MqttGuardFuzzTests} breaks them: flipped, overwritten, inserted and deleted
+ * bytes, truncation, bad lengths and random chunking.
  */
 final class FuzzCorpus {
 
-	/** Tokens the fuzz's {@link RelayAccess} knows: admitted, admitted but expired, decided later. */
+	/**
+	 * Tokens the fuzz's {@link RelayAccess} knows: admitted, admitted but expired,
+	 * decided later.
+	 */
 	static final String GOOD = "good-token";
 
 	static final String EXPIRING = "expiring-token";
@@ -93,7 +95,10 @@ final class FuzzCorpus {
 		return (draw == 0) ? MqttVersion.MQTT_3_1 : (draw < 5) ? MqttVersion.MQTT_3_1_1 : MqttVersion.MQTT_5;
 	}
 
-	/** What one browser sends: mostly a CONNECT, then packets of every kind, a few of another version. */
+	/**
+	 * What one browser sends: mostly a CONNECT, then packets of every kind, a few of
+	 * another version.
+	 */
 	List<byte[]> browserSession(Random random, MqttVersion version) {
 		List<byte[]> packets = new ArrayList<>();
 		if (random.nextInt(10) > 0) {
@@ -125,7 +130,10 @@ final class FuzzCorpus {
 		return packets;
 	}
 
-	/** What the broker sends that browser: a CONNACK, then SUBACKs, PUBLISHes and the rest. */
+	/**
+	 * What the broker sends that browser: a CONNACK, then SUBACKs, PUBLISHes and the
+	 * rest.
+	 */
 	List<byte[]> brokerSession(Random random, MqttVersion version) {
 		List<byte[]> packets = new ArrayList<>();
 		packets.add(bytes(MqttReplies.connAck(version, MqttConnectReturnCode.CONNECTION_ACCEPTED,
@@ -138,7 +146,10 @@ final class FuzzCorpus {
 		return packets;
 	}
 
-	/** The version a session's first packet says it speaks, if it is a CONNECT the corpus made. */
+	/**
+	 * The version a session's first packet says it speaks, if it is a CONNECT the corpus
+	 * made.
+	 */
 	static MqttVersion spoken(List<byte[]> packets, MqttVersion otherwise) {
 		byte[] first = packets.isEmpty() ? new byte[0] : packets.get(0);
 		if (first.length < 12 || (first[0] & 0xFF) != 0x10) {
@@ -190,7 +201,8 @@ final class FuzzCorpus {
 			}
 			case 4 -> out.write(stream, 0, at);
 			case 5 -> {
-				// A remaining length of any size, five bytes long included, where a packet could start.
+				// A remaining length of any size, five bytes long included, where a
+				// packet could start.
 				out.write(stream, 0, at);
 				out.write(0x10 + (random.nextInt(15) << 4));
 				int lengthBytes = 1 + random.nextInt(5);
@@ -208,7 +220,10 @@ final class FuzzCorpus {
 		return out.toByteArray();
 	}
 
-	/** Cut {@code stream} into the chunks it arrives in: whole, byte by byte, or in random sizes. */
+	/**
+	 * Cut {@code stream} into the chunks it arrives in: whole, byte by byte, or in random
+	 * sizes.
+	 */
 	static List<byte[]> chunks(Random random, byte[] stream) {
 		List<byte[]> chunks = new ArrayList<>();
 		int mode = random.nextInt(4);
@@ -245,7 +260,9 @@ final class FuzzCorpus {
 			.cleanSession(random.nextBoolean())
 			.keepAlive(random.nextInt(120));
 		if (token != null) {
-			connect.hasUser(random.nextBoolean()).username("token").hasPassword(true)
+			connect.hasUser(random.nextBoolean())
+				.username("token")
+				.hasPassword(true)
 				.password(token.getBytes(StandardCharsets.UTF_8));
 		}
 		if (random.nextInt(5) == 0) {
@@ -291,7 +308,8 @@ final class FuzzCorpus {
 
 	private MqttMessage publish(Random random, MqttVersion version) {
 		int qos = random.nextInt(3);
-		// Mostly small, now and then larger than the gate holds: a PUBLISH is read up to its topic only.
+		// Mostly small, now and then larger than the gate holds: a PUBLISH is read up to
+		// its topic only.
 		int payload = (random.nextInt(20) == 0) ? this.maxPacket + random.nextInt(this.maxPacket) : random.nextInt(64);
 		String topic = TOPICS[random.nextInt(TOPICS.length)];
 		MqttProperties properties = new MqttProperties();
@@ -323,8 +341,7 @@ final class FuzzCorpus {
 			.build();
 	}
 
-	private static List<byte[]> encodeAll(int count, Supplier<MqttMessage> messages,
-			MqttVersion version) {
+	private static List<byte[]> encodeAll(int count, Supplier<MqttMessage> messages, MqttVersion version) {
 		List<byte[]> encoded = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
 			encoded.add(bytes(messages.get(), version));

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.herald.mqtt.MqttFramer;
+import io.herald.security.TopicRights;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -17,16 +19,13 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.jspecify.annotations.Nullable;
 
-import io.herald.mqtt.MqttFramer;
-import io.herald.security.TopicRights;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One fuzzed browser session: a guard on an {@link EmbeddedChannel}'s event loop with a recording
- * {@link MqttGuard.Output} that counts what the guard holds, and a {@link RelayAccess} that knows
- * the corpus's tokens; afterwards, what reached the broker and the browser goes to
- * {@link GateChecks}.
+ * One fuzzed browser session: a guard on an {@link EmbeddedChannel}'s event loop with a
+ * recording {@link MqttGuard.Output} that counts what the guard holds, and a
+ * {@link RelayAccess} that knows the corpus's tokens; afterwards, what reached the broker
+ * and the browser goes to {@link GateChecks}.
  */
 final class FuzzSession implements MqttGuard.Output, RelayAccess {
 
@@ -86,7 +85,8 @@ final class FuzzSession implements MqttGuard.Output, RelayAccess {
 
 	/**
 	 * Feed the guard a chunk from the broker.
-	 * @return {@code false} if it was malformed, which closes the session as the link would
+	 * @return {@code false} if it was malformed, which closes the session as the link
+	 * would
 	 */
 	boolean broker(byte[] chunk) {
 		ByteBuf buffer = Unpooled.wrappedBuffer(chunk);
@@ -146,7 +146,9 @@ final class FuzzSession implements MqttGuard.Output, RelayAccess {
 		return this.peakHeld;
 	}
 
-	/** The session ends as the link ends it, then everything the gate promises is checked. */
+	/**
+	 * The session ends as the link ends it, then everything the gate promises is checked.
+	 */
 	void closeAndCheck(MqttVersion version, boolean clean) {
 		this.guard.close();
 		this.guard.close();

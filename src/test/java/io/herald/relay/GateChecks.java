@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.herald.mqtt.MqttFramer;
+import io.herald.relay.RelayAccess.Admission;
+import io.herald.security.TopicRights;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -22,17 +25,14 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
-import io.herald.mqtt.MqttFramer;
-import io.herald.relay.RelayAccess.Admission;
-import io.herald.security.TopicRights;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * What the gate promises about the bytes it let through in a session: to the broker, Herald's
- * CONNECT first, with Herald's credentials and a client id bound to the identity, then nothing
- * beyond the browser's rights; to the browser, whole packets, a CONNACK first.
+ * What the gate promises about the bytes it let through in a session: to the broker,
+ * Herald's CONNECT first, with Herald's credentials and a client id bound to the
+ * identity, then nothing beyond the browser's rights; to the browser, whole packets, a
+ * CONNACK first.
  */
 final class GateChecks {
 
@@ -78,8 +78,9 @@ final class GateChecks {
 				assertThat(available).as("a SUBSCRIBE goes whole").isEqualTo(length);
 				MqttSubscribeMessage subscribe = (MqttSubscribeMessage) decode(bytes[at], body, version);
 				for (MqttTopicSubscription subscription : subscribe.payload().topicSubscriptions()) {
-					assertThat(rights.maySubscribe(subscription.topicFilter())).as("broker subscribed to %s",
-							subscription.topicFilter()).isTrue();
+					assertThat(rights.maySubscribe(subscription.topicFilter()))
+						.as("broker subscribed to %s", subscription.topicFilter())
+						.isTrue();
 				}
 			}
 			at += header + available;
@@ -123,7 +124,10 @@ final class GateChecks {
 		assertThat(rights.mayPublish(topic)).as("broker got a PUBLISH to %s", topic).isTrue();
 	}
 
-	/** With well-formed streams both ways, the browser gets whole packets, a CONNACK first. */
+	/**
+	 * With well-formed streams both ways, the browser gets whole packets, a CONNACK
+	 * first.
+	 */
 	static void browserBound(byte[] bytes, MqttVersion version) {
 		EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder(1024 * 1024));
 		decoder.attr(VERSION).set((version == MqttVersion.MQTT_5) ? version : MqttVersion.MQTT_3_1_1);
@@ -189,8 +193,8 @@ final class GateChecks {
 
 	/**
 	 * Decode {@code packet} with a decoder of its own, released at once: not with
-	 * {@link io.herald.mqtt.MqttCodec}, whose decoder the guard shares on this thread and which keeps
-	 * what a packet decoded in the wrong version leaves over.
+	 * {@link io.herald.mqtt.MqttCodec}, whose decoder the guard shares on this thread and
+	 * which keeps what a packet decoded in the wrong version leaves over.
 	 */
 	private static @Nullable MqttMessage decodeAlone(ByteBuf packet, MqttVersion version) {
 		EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder(Integer.MAX_VALUE));

@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.herald.mqtt.MqttCodec;
+import io.herald.mqtt.MqttFramer;
+import io.herald.security.TopicRights;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -16,19 +19,15 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 
-import io.herald.mqtt.MqttCodec;
-import io.herald.mqtt.MqttFramer;
-import io.herald.security.TopicRights;
-
 /**
- * What the security gate's own packet work costs per delivery, next to the plain framer the relay
- * uses without it: a QoS 1 PUBLISH from the broker and the browser's PUBACK, through 1,000 guards
- * in turn on one thread, as scenario (a) of the benchmark has them. A program that prints figures,
- * not a test:
+ * What the security gate's own packet work costs per delivery, next to the plain framer
+ * the relay uses without it: a QoS 1 PUBLISH from the broker and the browser's PUBACK,
+ * through 1,000 guards in turn on one thread, as scenario (a) of the benchmark has them.
+ * A program that prints figures, not a test:
  * <pre>./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp target/test-classes:target/classes:$(cat target/cp.txt) io.herald.relay.GateCostBenchmark</pre>
  */
-final class GateCostBenchmark {
+public final class GateCostBenchmark {
 
 	private static final int CONNECTIONS = 1_000;
 
@@ -53,8 +52,7 @@ final class GateCostBenchmark {
 			.payload(Unpooled.wrappedBuffer(new byte[64]))
 			.build(), MqttVersion.MQTT_3_1_1));
 		byte[] pubAck = { 0x40, 2, 0, 7 };
-		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
-			.getThreadMXBean();
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		for (int round = 1; round <= 8; round++) {
 			long bytesBefore = threads.getCurrentThreadAllocatedBytes();
 			long start = System.nanoTime();
@@ -103,9 +101,10 @@ final class GateCostBenchmark {
 		loop.runPendingTasks();
 		guard.fromBroker(MqttReplies.connAck(MqttVersion.MQTT_3_1_1, MqttConnectReturnCode.CONNECTION_ACCEPTED,
 				MqttConnectReturnCode.CONNECTION_ACCEPTED));
-		guard.fromBrowser(MqttCodec.encode(
-				MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "/news/+/sport").build(),
-				MqttVersion.MQTT_3_1_1));
+		guard.fromBrowser(MqttCodec.encode(MqttMessageBuilders.subscribe()
+			.messageId(1)
+			.addSubscription(MqttQoS.AT_LEAST_ONCE, "/news/+/sport")
+			.build(), MqttVersion.MQTT_3_1_1));
 		guard.fromBroker(Unpooled.wrappedBuffer(new byte[] { (byte) 0x90, 3, 0, 1, 1 }));
 		if (!sink.admitted) {
 			throw new IllegalStateException("The guard did not let the CONNECT in");

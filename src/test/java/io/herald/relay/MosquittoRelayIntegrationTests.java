@@ -9,9 +9,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
 import io.herald.support.OpenTopics;
-import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.PahoClients;
 import io.herald.support.RequiredBinary;
 import io.herald.support.WithExternalMosquitto;
@@ -32,7 +32,8 @@ import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Herald in front of a real Mosquitto: the classic setup, with Herald in lighttpd's place.
+ * Herald in front of a real Mosquitto: the classic setup, with Herald in lighttpd's
+ * place.
  */
 @HeraldIntegrationTest
 @OpenTopics
@@ -48,8 +49,8 @@ class MosquittoRelayIntegrationTests extends WithExternalMosquitto {
 		BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
 		MqttClient subscriber = PahoClients.connect(relayUri(endpoint), MqttConnectOptions.MQTT_VERSION_3_1_1);
 		try {
-			subscriber.subscribe("/news/+/sport", 1,
-					(topic, message) -> arrived.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
+			subscriber.subscribe("/news/+/sport", 1, (topic, message) -> arrived
+				.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)));
 			run(mosquittoPub.toString(), "-h", "127.0.0.1", "-p", String.valueOf(mosquitto.port()), "-q", "1", "-t",
 					"/news/usa/tennis", "-m", "ace");
 			run(mosquittoPub.toString(), "-h", "127.0.0.1", "-p", String.valueOf(mosquitto.port()), "-q", "1", "-t",
@@ -74,7 +75,8 @@ class MosquittoRelayIntegrationTests extends WithExternalMosquitto {
 			.start();
 		MqttClient publisher = PahoClients.connect(relayUri(endpoint), MqttConnectOptions.MQTT_VERSION_3_1_1);
 		try {
-			// mosquitto_sub says nothing until it prints the message: publish until it has one.
+			// mosquitto_sub says nothing until it prints the message: publish until it
+			// has one.
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 			while (sub.isAlive() && System.nanoTime() < deadline) {
 				publisher.publish("/news/asia/sport", "from a browser".getBytes(StandardCharsets.UTF_8), 1, false);
@@ -104,9 +106,13 @@ class MosquittoRelayIntegrationTests extends WithExternalMosquitto {
 					.cleanSession(true)
 					.build());
 				browser.awaitMessage(MqttMessageType.CONNACK);
-				browser.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, topic).build());
+				browser.send(MqttMessageBuilders.subscribe()
+					.messageId(1)
+					.addSubscription(MqttQoS.AT_MOST_ONCE, topic)
+					.build());
 				browser.awaitMessage(MqttMessageType.SUBACK);
-				// Three messages to itself and a DISCONNECT in one WebSocket message: Mosquitto echoes the
+				// Three messages to itself and a DISCONNECT in one WebSocket message:
+				// Mosquitto echoes the
 				// three, then closes.
 				ByteArrayOutputStream message = new ByteArrayOutputStream();
 				for (int i = 0; i < 3; i++) {
@@ -119,8 +125,9 @@ class MosquittoRelayIntegrationTests extends WithExternalMosquitto {
 				message.write(MqttWebSocketClient.encode(MqttMessage.DISCONNECT));
 				browser.send(ByteBuffer.wrap(message.toByteArray()));
 				assertThat(browser.awaitCloseCode()).as("run %d", run).isEqualTo(1000);
-				assertThat(browser.received().stream().filter((m) -> m.fixedHeader().messageType() == MqttMessageType.PUBLISH))
-					.as("run %d", run)
+				assertThat(browser.received()
+					.stream()
+					.filter((m) -> m.fixedHeader().messageType() == MqttMessageType.PUBLISH)).as("run %d", run)
 					.hasSize(3);
 			}
 			finally {

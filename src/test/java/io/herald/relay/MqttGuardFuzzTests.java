@@ -7,23 +7,22 @@ import java.util.List;
 import java.util.Random;
 
 import ch.qos.logback.classic.Level;
+import io.herald.support.NettyLeakLog;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.herald.support.NettyLeakLog;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A million random and mutated packets through the gate, several to each guard, split into
- * random chunks: none makes it throw, hold more than a packet, keep a buffer after its session,
- * or let the broker see a token, an unbound client id, or a topic outside the browser's rights.
- * The seed is logged; {@code -Dherald.fuzz.seed} replays a run and
- * {@code -Dherald.fuzz.session-seed} one session of it ({@code -Dherald.fuzz.packets} sets the
- * count).
+ * A million random and mutated packets through the gate, several to each guard, split
+ * into random chunks: none makes it throw, hold more than a packet, keep a buffer after
+ * its session, or let the broker see a token, an unbound client id, or a topic outside
+ * the browser's rights. The seed is logged; {@code -Dherald.fuzz.seed} replays a run and
+ * {@code -Dherald.fuzz.session-seed} one session of it ({@code -Dherald.fuzz.packets}
+ * sets the count).
  */
 class MqttGuardFuzzTests {
 
@@ -35,9 +34,9 @@ class MqttGuardFuzzTests {
 			"herald", "secret");
 
 	/**
-	 * The most the guard may hold at once: a browser's packet and a PUBLISH head's copy, at most
-	 * the maximum packet size each, and a broker's CONNACK or SUBACK, at most 64 KiB; the held
-	 * buffers grow by doubling.
+	 * The most the guard may hold at once: a browser's packet and a PUBLISH head's copy,
+	 * at most the maximum packet size each, and a broker's CONNACK or SUBACK, at most 64
+	 * KiB; the held buffers grow by doubling.
 	 */
 	private static final long MAX_HELD = 3L * (MAX_PACKET + 5) + 2L * (65_536 + 5);
 
@@ -66,9 +65,10 @@ class MqttGuardFuzzTests {
 			}
 			Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 			long millis = Math.max(1, elapsed.toMillis());
-			logger.info("{} browser packets and {} broker packets ({} bytes) in {} sessions, {} refused, in {} ms: "
-					+ "{} packets/s; the guard held at most {} bytes", totals.packets, totals.brokerPackets,
-					totals.bytes, totals.sessions, totals.refused, millis,
+			logger.info(
+					"{} browser packets and {} broker packets ({} bytes) in {} sessions, {} refused, in {} ms: "
+							+ "{} packets/s; the guard held at most {} bytes",
+					totals.packets, totals.brokerPackets, totals.bytes, totals.sessions, totals.refused, millis,
 					(totals.packets + totals.brokerPackets) * 1000 / millis, totals.peakHeld);
 			assertThat(leaks.collect()).isEmpty();
 		}
@@ -107,7 +107,8 @@ class MqttGuardFuzzTests {
 		FuzzSession session = new FuzzSession(loop, SETTINGS, MAX_HELD,
 				(random.nextInt(10) == 0) ? FuzzCorpus.GOOD : null);
 		for (byte[] chunk : FuzzCorpus.chunks(random, browserStream)) {
-			// The link stops reading while the guard decides; now and then a chunk already read still comes.
+			// The link stops reading while the guard decides; now and then a chunk
+			// already read still comes.
 			if (!session.reading() && random.nextInt(10) > 0) {
 				session.settle(random.nextInt(4) > 0);
 				assertThat(session.reading() || session.refused()).as("the guard reads again once it has decided")
@@ -125,7 +126,8 @@ class MqttGuardFuzzTests {
 			// Past the CONNECT deadline.
 			session.elapse(11);
 		}
-		// The broker's packets are in the session's version, the browser's first one may be of another.
+		// The broker's packets are in the session's version, the browser's first one may
+		// be of another.
 		MqttVersion spoken = FuzzCorpus.spoken(browserPackets, version);
 		boolean clean = !browserMutated && !brokerMutated
 				&& (spoken == MqttVersion.MQTT_5) == (version == MqttVersion.MQTT_5);
@@ -138,7 +140,10 @@ class MqttGuardFuzzTests {
 		totals.peakHeld = Math.max(totals.peakHeld, session.peakHeld());
 	}
 
-	/** Up to {@code count} chunks from the broker, once the CONNECT was let in and while it is up. */
+	/**
+	 * Up to {@code count} chunks from the broker, once the CONNECT was let in and while
+	 * it is up.
+	 */
 	private static void broker(FuzzSession session, Deque<byte[]> chunks, int count) {
 		for (int i = 0; i < count && session.admittedToBroker() && !session.refused() && !chunks.isEmpty(); i++) {
 			if (!session.broker(chunks.poll())) {

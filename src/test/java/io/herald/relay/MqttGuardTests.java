@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.herald.mqtt.MqttCodec;
+import io.herald.mqtt.MqttFramer;
+import io.herald.security.TopicRights;
+import io.herald.support.NettyLeakLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -31,11 +35,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.herald.mqtt.MqttCodec;
-import io.herald.mqtt.MqttFramer;
-import io.herald.security.TopicRights;
-import io.herald.support.NettyLeakLog;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -53,8 +52,8 @@ class MqttGuardTests {
 	private final TopicRights rights = TopicRights.of(List.of("/news/#"), List.of("/news/europe/#"));
 
 	private final RelayAccess access = (token, clientId) -> GOOD.equals(token)
-			? CompletableFuture.completedFuture(new RelayAccess.Admission("alice", this.rights,
-					Instant.now().plusSeconds(3600)))
+			? CompletableFuture
+				.completedFuture(new RelayAccess.Admission("alice", this.rights, Instant.now().plusSeconds(3600)))
 			: CompletableFuture.failedFuture(new IllegalArgumentException("Bad token"));
 
 	private final MqttGuard guard = new MqttGuard(this.out, this.access,
@@ -156,7 +155,8 @@ class MqttGuardTests {
 		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_3_1_1, 5, 1));
 		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_3_1_1, 5, 2));
 		assertThat(this.out.toBrowser)
-			.extracting((packet) -> ((MqttSubAckMessage) decode(packet, MqttVersion.MQTT_3_1_1)).payload().reasonCodes())
+			.extracting(
+					(packet) -> ((MqttSubAckMessage) decode(packet, MqttVersion.MQTT_3_1_1)).payload().reasonCodes())
 			.containsExactly(List.of(0), List.of(1, 0x80), List.of(2));
 	}
 
@@ -168,7 +168,8 @@ class MqttGuardTests {
 		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_3_1_1, 2, 1));
 		this.guard.fromBroker(subAckPacket(MqttVersion.MQTT_3_1_1, 1, 0));
 		assertThat(this.out.toBrowser)
-			.extracting((packet) -> ((MqttSubAckMessage) decode(packet, MqttVersion.MQTT_3_1_1)).payload().reasonCodes())
+			.extracting(
+					(packet) -> ((MqttSubAckMessage) decode(packet, MqttVersion.MQTT_3_1_1)).payload().reasonCodes())
 			.containsExactly(List.of(1), List.of(0, 0x80));
 	}
 
@@ -189,8 +190,9 @@ class MqttGuardTests {
 		this.loop.runPendingTasks();
 		assertThat(this.out.toBrowser).isEmpty();
 		this.guard.fromBroker(brokerConnAck(MqttVersion.MQTT_3_1_1));
-		assertThat(this.out.toBrowser).extracting((packet) -> decode(packet, MqttVersion.MQTT_3_1_1).fixedHeader()
-			.messageType()).containsExactly(MqttMessageType.CONNACK, MqttMessageType.SUBACK);
+		assertThat(this.out.toBrowser)
+			.extracting((packet) -> decode(packet, MqttVersion.MQTT_3_1_1).fixedHeader().messageType())
+			.containsExactly(MqttMessageType.CONNACK, MqttMessageType.SUBACK);
 	}
 
 	@Test
@@ -256,8 +258,10 @@ class MqttGuardTests {
 
 	@Test
 	void mqtt31EmptyClientIdGetsIdentifierRejectedBeforeTheClose() {
-		// Netty's encoder refuses to write this CONNECT, so it is written out by hand: MQIsdp, level 3, id "".
-		browser(Unpooled.wrappedBuffer(new byte[] { 0x10, 14, 0, 6, 'M', 'Q', 'I', 's', 'd', 'p', 3, 0x02, 0, 30, 0, 0 }),
+		// Netty's encoder refuses to write this CONNECT, so it is written out by hand:
+		// MQIsdp, level 3, id "".
+		browser(Unpooled
+			.wrappedBuffer(new byte[] { 0x10, 14, 0, 6, 'M', 'Q', 'I', 's', 'd', 'p', 3, 0x02, 0, 30, 0, 0 }),
 				MqttVersion.MQTT_3_1);
 		MqttConnAckMessage connAck = (MqttConnAckMessage) decode(this.out.toBrowser.get(0), MqttVersion.MQTT_3_1);
 		assertThat(connAck.variableHeader().connectReturnCode())
@@ -363,7 +367,8 @@ class MqttGuardTests {
 		browser(publish(MqttVersion.MQTT_5, "", 0, 0, 1, "by alias"), MqttVersion.MQTT_5);
 		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 1, 4, 2, "denied"), MqttVersion.MQTT_5);
 		browser(publish(MqttVersion.MQTT_5, "", 1, 5, 2, "denied by alias"), MqttVersion.MQTT_5);
-		// Alias 1 moved to a refused topic: what is published by it is refused, not sent to its old topic.
+		// Alias 1 moved to a refused topic: what is published by it is refused, not sent
+		// to its old topic.
 		browser(publish(MqttVersion.MQTT_5, "/news/asia/sport", 1, 6, 1, "moved, denied"), MqttVersion.MQTT_5);
 		browser(publish(MqttVersion.MQTT_5, "", 1, 7, 1, "denied by the moved alias"), MqttVersion.MQTT_5);
 		assertThat(brokerPackets(MqttVersion.MQTT_5)).extracting((message) -> message.fixedHeader().messageType())
@@ -424,7 +429,10 @@ class MqttGuardTests {
 		assertThat(disconnect.fixedHeader().messageType()).isEqualTo(MqttMessageType.DISCONNECT);
 	}
 
-	/** CONNECT, and if it is let in, the broker's CONNACK to the browser, which the test then forgets. */
+	/**
+	 * CONNECT, and if it is let in, the broker's CONNACK to the browser, which the test
+	 * then forgets.
+	 */
 	private void connect(MqttVersion version, String token, String clientId) {
 		browser(connectPacket(version, token, clientId, null), version);
 		this.loop.runPendingTasks();
@@ -476,7 +484,8 @@ class MqttGuardTests {
 			String payload) {
 		MqttProperties properties = new MqttProperties();
 		if (alias != null) {
-			properties.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value(), alias));
+			properties
+				.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.TOPIC_ALIAS.value(), alias));
 		}
 		MqttMessage publish = MqttMessageBuilders.publish()
 			.topicName(topic)

@@ -22,11 +22,12 @@ import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 
 /**
- * A received MQTT packet as one line of text: every field a client can see (type, flags, remaining
- * length, packet id, return or reason codes, topic, payload, each MQTT 5 property), so that two
- * lines are equal exactly when a client could not tell the packets apart. Two values are left
- * out: a broker-assigned client id, new on every connection (its length is taken out of the
- * remaining length with it), and a message's remaining expiry interval, which counts down.
+ * A received MQTT packet as one line of text: every field a client can see (type, flags,
+ * remaining length, packet id, return or reason codes, topic, payload, each MQTT 5
+ * property), so that two lines are equal exactly when a client could not tell the packets
+ * apart. Two values are left out: a broker-assigned client id, new on every connection
+ * (its length is taken out of the remaining length with it), and a message's remaining
+ * expiry interval, which counts down.
  */
 final class PacketText {
 
@@ -136,12 +137,11 @@ final class PacketText {
 		return null;
 	}
 
-
-
 	private static String describe(MqttProperties properties) {
 		List<MqttProperties.MqttProperty<?>> all = new ArrayList<>();
 		properties.listAll().forEach(all::add);
-		// Subscription identifiers and user properties keep their order, the rest go by id.
+		// Subscription identifiers and user properties keep their order, the rest go by
+		// id.
 		all.sort(Comparator.comparingInt(MqttProperties.MqttProperty::propertyId));
 		return all.stream().map(PacketText::describe).collect(Collectors.joining(", ", "{", "}"));
 	}

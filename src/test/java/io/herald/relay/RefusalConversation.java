@@ -5,13 +5,14 @@ import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 
 /**
- * Conversations that break MQTT's rules, which the broker answers by closing the connection
- * (MQTT 5: with a DISCONNECT saying why, which the specification leaves to it).
+ * Conversations that break MQTT's rules, which the broker answers by closing the
+ * connection (MQTT 5: with a DISCONNECT saying why, which the specification leaves to
+ * it).
  *
  * <p>
- * Not among them, as an intended difference: a first packet other than CONNECT. Herald closes
- * at once (README, Security); HiveMQ ignores such a packet and closes only when its wait for a
- * CONNECT ends.
+ * Not among them, as an intended difference: a first packet other than CONNECT. Herald
+ * closes at once (README, Security); HiveMQ ignores such a packet and closes only when
+ * its wait for a CONNECT ends.
  */
 enum RefusalConversation implements Conversation {
 

@@ -8,11 +8,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
-
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
 import io.herald.support.TestTls;
+import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
@@ -22,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * One client address may hold at most {@code herald.relay.max-connections-per-address}, counted
- * across both endpoints.
+ * One client address may hold at most {@code herald.relay.max-connections-per-address},
+ * counted across both endpoints.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "herald.relay.max-connections-per-address=2")

@@ -11,6 +11,13 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import io.herald.broker.BrokerConnector;
+import io.herald.security.TokenMinter;
+import io.herald.support.HeraldIntegrationTest;
+import io.herald.support.MqttWebSocketClient;
+import io.herald.support.NoNettyLeaks;
+import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
@@ -23,14 +30,6 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import io.herald.broker.BrokerConnector;
-import io.herald.security.TokenMinter;
-import io.herald.support.HeraldIntegrationTest;
-import io.herald.support.MqttWebSocketClient;
-import io.herald.support.NoNettyLeaks;
-import io.herald.support.TestHttp;
-import io.herald.support.TestTokens;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -46,9 +45,10 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 /**
- * What a browser gets for input Herald refuses, on both endpoints, with anonymous browsers'
- * default rights: the MQTT answer where MQTT has one, then the close code and reason, or the
- * problem detail of a refused handshake; and that Herald then serves the next browser as before.
+ * What a browser gets for input Herald refuses, on both endpoints, with anonymous
+ * browsers' default rights: the MQTT answer where MQTT has one, then the close code and
+ * reason, or the problem detail of a refused handshake; and that Herald then serves the
+ * next browser as before.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = { "herald.relay.connect-timeout=2s", "herald.relay.max-frame-size=256KB",
@@ -78,15 +78,15 @@ class RelayBadInputIntegrationTests {
 
 	@ParameterizedTest(name = "{0} on {1}")
 	@MethodSource("mqtt5")
-	void badInputOnMqtt5IsAnsweredWithReasonCodesAndHeraldServesTheNextBrowser(BadInput input,
-			RelayEndpoint endpoint) {
+	void badInputOnMqtt5IsAnsweredWithReasonCodesAndHeraldServesTheNextBrowser(BadInput input, RelayEndpoint endpoint) {
 		check(input, endpoint);
 	}
 
 	static Stream<Arguments> mqtt311() {
-		return onBothEndpoints(BadInput.of("garbage bytes")
-			.sends(hex("00 13 37 42"))
-			.closes(1002, "Malformed MQTT: Reserved MQTT packet type 0"),
+		return onBothEndpoints(
+				BadInput.of("garbage bytes")
+					.sends(hex("00 13 37 42"))
+					.closes(1002, "Malformed MQTT: Reserved MQTT packet type 0"),
 				BadInput.of("an HTTP request line as binary")
 					.sends("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII))
 					.closes(1002, "Malformed MQTT: the first packet must be CONNECT"),
@@ -102,7 +102,8 @@ class RelayBadInputIntegrationTests {
 					.closes(1009,
 							"MQTT packet of 268435455 bytes is larger than herald.relay.max-frame-size (262144 bytes)"),
 				BadInput.of("a CONNECT whose user name runs past its end")
-					// User name of 255 bytes, 1 there: the decoder would wait for the rest of the packet.
+					// User name of 255 bytes, 1 there: the decoder would wait for the
+					// rest of the packet.
 					.sends(hex("10 10 00 04 4D 51 54 54 04 82 00 1E 00 01 61 00 FF 78"))
 					.closes(1002, "Malformed MQTT: CONNECT: "),
 				BadInput.of("a SUBSCRIBE whose filter runs past its end")
@@ -121,7 +122,8 @@ class RelayBadInputIntegrationTests {
 				BadInput.of("an empty MQTT 3.1 client id")
 					.offering("mqttv3.1")
 					.speaks(MqttVersion.MQTT_3_1)
-					// MQIsdp level 3, clean session, keep-alive 30, client id "": no encoder writes it.
+					// MQIsdp level 3, clean session, keep-alive 30, client id "": no
+					// encoder writes it.
 					.sends(hex("10 0E 00 06 4D 51 49 73 64 70 03 02 00 1E 00 00"))
 					.answered("CONNACK 0x02")
 					.closes(1002, "Client id rejected: MQTT 3.1 allows 1 to 23 characters"),
@@ -153,7 +155,8 @@ class RelayBadInputIntegrationTests {
 					.closes(1002, "Malformed MQTT: PUBLISH topic must not contain U+0000")
 					.reachesBroker(),
 				BadInput.of("a PUBLISH topic with invalid UTF-8")
-					// Topic "/news/" and C3 28: a two-byte sequence whose second byte is no continuation.
+					// Topic "/news/" and C3 28: a two-byte sequence whose second byte is
+					// no continuation.
 					.connects(ADMIN)
 					.sends(hex("30 0B 00 08 2F 6E 65 77 73 2F C3 28 78"))
 					.answered("CONNACK 0x00")
@@ -235,11 +238,12 @@ class RelayBadInputIntegrationTests {
 	}
 
 	static Stream<Arguments> mqtt5() {
-		return onBothEndpoints(BadInput.of("a token signed with another key")
-			.mqtt5()
-			.connects(signedWithAnotherKey())
-			.answered("CONNACK 0x87")
-			.closes(1008, "Not authorized: Token refused"),
+		return onBothEndpoints(
+				BadInput.of("a token signed with another key")
+					.mqtt5()
+					.connects(signedWithAnotherKey())
+					.answered("CONNACK 0x87")
+					.closes(1008, "Not authorized: Token refused"),
 				BadInput.of("a QoS 1 PUBLISH outside the rights")
 					.mqtt5()
 					.connects(null)
@@ -382,8 +386,8 @@ class RelayBadInputIntegrationTests {
 	}
 
 	private static String signedWithAnotherKey() {
-		return new TokenMinter("another-hs256-secret-that-herald-does-not-know")
-			.mint("test-client", Map.of("all", List.of("#")), Duration.ofMinutes(30));
+		return new TokenMinter("another-hs256-secret-that-herald-does-not-know").mint("test-client",
+				Map.of("all", List.of("#")), Duration.ofMinutes(30));
 	}
 
 	/** An unsecured JWT (RFC 7519, section 6): {@code alg: none} and no signature. */
@@ -398,8 +402,8 @@ class RelayBadInputIntegrationTests {
 
 	private static String expired() {
 		long now = Instant.now().getEpochSecond();
-		return TestTokens.withClaims(Map.of("sub", "test-client", "iat", now - 7200, "exp", now - 3600, "acl",
-				Map.of("all", List.of("#"))));
+		return TestTokens.withClaims(
+				Map.of("sub", "test-client", "iat", now - 7200, "exp", now - 3600, "acl", Map.of("all", List.of("#"))));
 	}
 
 	private static String withoutExpiry() {

@@ -2,12 +2,12 @@ package io.herald.relay;
 
 import java.io.IOException;
 
-import io.herald.support.OpenTopics;
-import io.herald.support.TestTokens;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
+import io.herald.support.OpenTopics;
 import io.herald.support.ReservedPort;
 import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -58,7 +58,8 @@ class RelayBrokerUnreachableIntegrationTests {
 	void browserIsClosedWith1011NamingTheBroker(RelayEndpoint endpoint) {
 		MqttWebSocketClient client = MqttWebSocketClient.connect(endpoint.uri(this.context), "mqtt");
 		// The broker is connected to once the browser's CONNECT is let in.
-		client.send(MqttMessageBuilders.connect().clientId("unreachable").protocolVersion(MqttVersion.MQTT_3_1_1).build());
+		client.send(
+				MqttMessageBuilders.connect().clientId("unreachable").protocolVersion(MqttVersion.MQTT_3_1_1).build());
 		MqttConnAckMessage connAck = (MqttConnAckMessage) client.awaitMessage(MqttMessageType.CONNACK);
 		assertThat(connAck.variableHeader().connectReturnCode())
 			.isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);

@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
-import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
 import io.herald.support.NettyLeakLog;
+import io.herald.support.OpenTopics;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -84,7 +84,8 @@ class RelayCloseIntegrationTests {
 	@EnumSource
 	void brokerClosingWithoutDisconnectEndsWith1011(RelayEndpoint endpoint) {
 		MqttWebSocketClient client = connectedClient(endpoint, "bad-flags");
-		// A PINGREQ with reserved flags set passes Herald unread; the broker must drop the connection.
+		// A PINGREQ with reserved flags set passes Herald unread; the broker must drop
+		// the connection.
 		client.send(ByteBuffer.wrap(new byte[] { (byte) 0xC1, 0x00 }));
 		assertThat(client.awaitCloseCode()).isEqualTo(1011);
 		assertThat(client.closeReason()).isEqualTo("Broker closed the connection");
@@ -102,7 +103,8 @@ class RelayCloseIntegrationTests {
 	@EnumSource
 	void messageOverMaxFrameSizeEndsWith1009(RelayEndpoint endpoint) {
 		MqttWebSocketClient client = connectedClient(endpoint, "big");
-		// Refused on its header, the frame is still read to its end: the browser is not reset mid-send.
+		// Refused on its header, the frame is still read to its end: the browser is not
+		// reset mid-send.
 		client.send(publish(new byte[64 * 1024]));
 		assertThat(client.awaitCloseCode()).as(client::closeReason).isEqualTo(1009);
 		assertThat(client.closeReason()).contains("herald.relay.max-frame-size");
@@ -135,7 +137,8 @@ class RelayCloseIntegrationTests {
 			connectCycles(endpoint, 150);
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 				assertThat(this.registry.size()).isZero();
-				// Each relayed session holds four sockets in this JVM (test client, browser side,
+				// Each relayed session holds four sockets in this JVM (test client,
+				// browser side,
 				// upstream, embedded broker's end): a leak of any would show here.
 				assertThat(openSockets()).isLessThanOrEqualTo(baseline + 5);
 			});
@@ -169,8 +172,7 @@ class RelayCloseIntegrationTests {
 		MqttWebSocketClient client = MqttWebSocketClient.connect(relayUri(endpoint), "mqtt");
 		client.send(connect(clientId));
 		MqttConnAckMessage connAck = (MqttConnAckMessage) client.awaitMessage(MqttMessageType.CONNACK);
-		assertThat(connAck.variableHeader().connectReturnCode())
-			.isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+		assertThat(connAck.variableHeader().connectReturnCode()).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
 		return client;
 	}
 

@@ -5,8 +5,8 @@ import java.net.URI;
 import org.springframework.context.ApplicationContext;
 
 /**
- * The two places a browser reaches the relay: the web server's endpoint and the relay listener.
- * Relay tests run against both.
+ * The two places a browser reaches the relay: the web server's endpoint and the relay
+ * listener. Relay tests run against both.
  */
 enum RelayEndpoint {
 

@@ -21,9 +21,9 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the relay answers to requests that are not a handshake it can serve: an origin outside
- * {@code herald.relay.allowed-origins}, other paths and plain requests on the relay listener, and
- * a connection that never completes its handshake.
+ * What the relay answers to requests that are not a handshake it can serve: an origin
+ * outside {@code herald.relay.allowed-origins}, other paths and plain requests on the
+ * relay listener, and a connection that never completes its handshake.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = { "herald.relay.allowed-origins=https://*.example.com",
@@ -39,7 +39,8 @@ class RelayHandshakeIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@EnumSource
 	void allowedOriginIsUpgraded(RelayEndpoint endpoint) throws IOException {
-		String response = exchange(endpoint.uri(this.context).getPort(), handshake("/mqtt", "https://news.example.com"));
+		String response = exchange(endpoint.uri(this.context).getPort(),
+				handshake("/mqtt", "https://news.example.com"));
 		assertThat(response).startsWith("HTTP/1.1 101");
 	}
 
@@ -93,7 +94,10 @@ class RelayHandshakeIntegrationTests {
 				+ "Sec-WebSocket-Protocol: mqtt\r\n" + ((origin != null) ? "Origin: " + origin + "\r\n" : "") + "\r\n";
 	}
 
-	/** Send one request over TLS and read the response's head, and its body if it has a length. */
+	/**
+	 * Send one request over TLS and read the response's head, and its body if it has a
+	 * length.
+	 */
 	private static String exchange(int port, String request) throws IOException {
 		try (Socket socket = TestTls.trustingAll().getSocketFactory().createSocket("localhost", port)) {
 			socket.setSoTimeout(10_000);

@@ -9,9 +9,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.herald.support.OpenTopics;
-import io.herald.support.HeraldIntegrationTest;
 import io.herald.broker.BrokerEndpoint;
+import io.herald.support.HeraldIntegrationTest;
+import io.herald.support.OpenTopics;
 import io.herald.support.PahoClients;
 import io.herald.support.TestTls;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -34,8 +34,8 @@ import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Paho Java clients subscribe through Herald over wss and receive what a TCP publisher sends to the
- * broker, for MQTT 3.1, 3.1.1 and 5 (with its properties).
+ * Paho Java clients subscribe through Herald over wss and receive what a TCP publisher
+ * sends to the broker, for MQTT 3.1, 3.1.1 and 5 (with its properties).
  */
 @HeraldIntegrationTest
 @OpenTopics
@@ -59,14 +59,15 @@ class RelayIntegrationTests {
 	void wssSubscriberReceivesOnlyMatchingTopics(RelayEndpoint endpoint, int version) throws Exception {
 		BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
 		MqttClient subscriber = track(PahoClients.connect(relayUri(endpoint), version));
-		subscriber.subscribe("/news/+/sport", 1,
-				(topic, message) -> arrived.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8)));
+		subscriber.subscribe("/news/+/sport", 1, (topic, message) -> arrived
+			.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8)));
 
 		MqttClient publisher = track(PahoClients.connect(this.broker.uri().toString(), version));
 		publisher.publish("/news/usa/tennis", "not for sport fans".getBytes(StandardCharsets.UTF_8), 1, false);
 		publisher.publish("/news/europe/sport", "goal".getBytes(StandardCharsets.UTF_8), 1, false);
 
-		// Same publisher, same QoS: had the tennis item been delivered, it would have come first.
+		// Same publisher, same QoS: had the tennis item been delivered, it would have
+		// come first.
 		assertThat(arrived.poll(15, TimeUnit.SECONDS)).isEqualTo("/news/europe/sport=goal");
 		assertThat(arrived).isEmpty();
 	}
@@ -92,9 +93,10 @@ class RelayIntegrationTests {
 		org.eclipse.paho.mqttv5.client.MqttClient publisher = mqtt5Client(this.broker.uri().toString());
 		try {
 			subscriber.subscribe(new MqttSubscription[] { new MqttSubscription("/news/+/sport", 1) },
-					new IMqttMessageListener[] { (topic, message) -> arrived.add(topic + "=" + new String(
-							message.getPayload(), StandardCharsets.UTF_8) + ";" + message.getProperties().getContentType()
-							+ ";" + message.getProperties().getUserProperties()) });
+					new IMqttMessageListener[] { (topic, message) -> arrived
+						.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8) + ";"
+								+ message.getProperties().getContentType() + ";"
+								+ message.getProperties().getUserProperties()) });
 
 			publisher.publish("/news/usa/tennis", v5Message("ace"));
 			publisher.publish("/news/europe/sport", v5Message("goal"));

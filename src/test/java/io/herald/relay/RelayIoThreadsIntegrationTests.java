@@ -3,9 +3,9 @@ package io.herald.relay;
 import java.util.stream.StreamSupport;
 
 import io.herald.broker.BrokerConnector;
-import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
+import io.herald.support.OpenTopics;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -20,8 +20,8 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code herald.broker.io-threads} sets how many event loops carry the relay listener and the
- * broker connections.
+ * {@code herald.broker.io-threads} sets how many event loops carry the relay listener and
+ * the broker connections.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "herald.broker.io-threads=3")

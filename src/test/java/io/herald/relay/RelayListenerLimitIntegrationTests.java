@@ -5,9 +5,9 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 
-import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
+import io.herald.support.OpenTopics;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The relay listener holds at most {@code herald.relay.listener.max-connections}: one more is
- * answered 503, and a place that frees up can be taken again.
+ * The relay listener holds at most {@code herald.relay.listener.max-connections}: one
+ * more is answered 503, and a place that frees up can be taken again.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "herald.relay.listener.max-connections=2")

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * A relay listener port taken by another process stops start-up with one line naming the property.
+ * A relay listener port taken by another process stops start-up with one line naming the
+ * property.
  */
 class RelayListenerPortInUseIntegrationTests {
 

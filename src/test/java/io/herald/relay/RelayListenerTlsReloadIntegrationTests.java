@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSocket;
 
-import io.herald.support.OpenTopics;
 import io.herald.support.HeraldIntegrationTest;
+import io.herald.support.OpenTopics;
 import io.herald.support.TestTls;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The relay listener serves the web server's SSL bundle, and a renewed bundle to the connections
- * that follow.
+ * The relay listener serves the web server's SSL bundle, and a renewed bundle to the
+ * connections that follow.
  */
 @HeraldIntegrationTest
 @OpenTopics
@@ -70,7 +70,10 @@ class RelayListenerTlsReloadIntegrationTests {
 		}
 	}
 
-	/** A PKCS12 key store with a fresh self-signed certificate for {@code CN=name}, made by keytool. */
+	/**
+	 * A PKCS12 key store with a fresh self-signed certificate for {@code CN=name}, made
+	 * by keytool.
+	 */
 	private static Path keyStore(String name) throws IOException, InterruptedException {
 		Files.createDirectories(DIRECTORY);
 		Path store = DIRECTORY.resolve(name + ".p12");

@@ -10,6 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.herald.broker.BrokerEndpoint;
+import io.herald.support.HeraldIntegrationTest;
+import io.herald.support.MqttWebSocketClient;
+import io.herald.support.OpenTopics;
+import io.herald.support.PahoClients;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
@@ -20,12 +25,6 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.herald.broker.BrokerEndpoint;
-import io.herald.support.HeraldIntegrationTest;
-import io.herald.support.MqttWebSocketClient;
-import io.herald.support.OpenTopics;
-import io.herald.support.PahoClients;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestPropertySource;
@@ -34,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Browsers that went away without closing are found by WebSocket pings and disconnected, while
- * one that answers stays however long it is idle, MQTT keep-alive 0 included.
+ * Browsers that went away without closing are found by WebSocket pings and disconnected,
+ * while one that answers stays however long it is idle, MQTT keep-alive 0 included.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = { "server.ssl.enabled=false", "herald.relay.ping-interval=1s" })
@@ -66,21 +65,27 @@ class RelayPingIntegrationTests {
 				.keepAlive(0)
 				.build());
 			live.awaitMessage(MqttMessageType.CONNACK);
-			live.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "/news/#").build());
+			live.send(MqttMessageBuilders.subscribe()
+				.messageId(1)
+				.addSubscription(MqttQoS.AT_MOST_ONCE, "/news/#")
+				.build());
 			live.awaitMessage(MqttMessageType.SUBACK);
 			long connected = System.nanoTime();
 			try (Socket silent = StalledSubscriber.connect(endpoint.uri(this.context), "silent-" + endpoint)) {
 				assertThat(this.registry.size()).isEqualTo(2);
 				await().atMost(Duration.ofSeconds(20)).until(() -> this.registry.size() == 1);
-				assertThat(Duration.ofNanos(System.nanoTime() - connected)).isGreaterThanOrEqualTo(INTERVAL.multipliedBy(2));
+				assertThat(Duration.ofNanos(System.nanoTime() - connected))
+					.isGreaterThanOrEqualTo(INTERVAL.multipliedBy(2));
 				List<Frame> frames = framesUntilEnd(silent);
 				assertThat(frames).extracting(Frame::opcode).contains(Frame.PING);
 				Frame close = frames.get(frames.size() - 1);
 				assertThat(close.opcode()).isEqualTo(Frame.CLOSE);
 				assertThat(close.closeCode()).isEqualTo(1011);
-				assertThat(close.closeReason()).isEqualTo("No answer to WebSocket pings for 2s (herald.relay.ping-interval)");
+				assertThat(close.closeReason())
+					.isEqualTo("No answer to WebSocket pings for 2s (herald.relay.ping-interval)");
 			}
-			// Idle for several times the silence that dropped the other, answering every ping.
+			// Idle for several times the silence that dropped the other, answering every
+			// ping.
 			int pingsBefore = live.pings();
 			await().atMost(Duration.ofSeconds(30)).until(() -> live.pings() >= pingsBefore + 5);
 			assertThat(live.closed()).isFalse();
@@ -96,7 +101,10 @@ class RelayPingIntegrationTests {
 		}
 	}
 
-	/** Every WebSocket frame the server sent after the SUBACK, up to the end of the connection. */
+	/**
+	 * Every WebSocket frame the server sent after the SUBACK, up to the end of the
+	 * connection.
+	 */
 	private static List<Frame> framesUntilEnd(Socket socket) throws IOException {
 		socket.setSoTimeout(15_000);
 		DataInputStream in = new DataInputStream(socket.getInputStream());

@@ -10,6 +10,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.herald.broker.BrokerEndpoint;
+import io.herald.support.HeraldIntegrationTest;
+import io.herald.support.MqttWebSocketClient;
+import io.herald.support.PahoClients;
+import io.herald.support.TestTokens;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -26,12 +31,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.herald.broker.BrokerEndpoint;
-import io.herald.support.HeraldIntegrationTest;
-import io.herald.support.MqttWebSocketClient;
-import io.herald.support.PahoClients;
-import io.herald.support.TestTokens;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.TestPropertySource;
@@ -39,8 +38,8 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tokens and rights on real WebSockets, on both endpoints: where the token may be, what it grants,
- * when it ends, and that one identity cannot take over another's session.
+ * Tokens and rights on real WebSockets, on both endpoints: where the token may be, what
+ * it grants, when it ends, and that one identity cannot take over another's session.
  */
 @HeraldIntegrationTest
 class RelaySecurityIntegrationTests {
@@ -123,10 +122,13 @@ class RelaySecurityIntegrationTests {
 		MqttWebSocketClient mallory = connected(endpoint.uri(this.context),
 				TestTokens.withClaims(Map.of("sub", "mallory", "exp", inAnHour(), "acl", Map.of("sub", List.of("#")))),
 				"shared-id");
-		// Had the broker seen one client id twice, it would have dropped alice's session for mallory's.
-		alice.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "/news/#").build());
+		// Had the broker seen one client id twice, it would have dropped alice's session
+		// for mallory's.
+		alice.send(
+				MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "/news/#").build());
 		assertThat(alice.awaitMessage(MqttMessageType.SUBACK)).isNotNull();
-		mallory.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "/news/#").build());
+		mallory.send(
+				MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "/news/#").build());
 		assertThat(mallory.awaitMessage(MqttMessageType.SUBACK)).isNotNull();
 		publishToBroker("/news/europe/sport", "both");
 		assertThat(alice.awaitMessage(MqttMessageType.PUBLISH)).isNotNull();

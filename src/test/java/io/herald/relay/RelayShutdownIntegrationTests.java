@@ -1,8 +1,8 @@
 package io.herald.relay;
 
 import io.herald.HeraldApplication;
-import io.herald.support.OpenTopics;
 import io.herald.support.MqttWebSocketClient;
+import io.herald.support.OpenTopics;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -15,7 +15,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Stopping Herald tells relayed browsers to go away (1001), so they reconnect elsewhere at once.
+ * Stopping Herald tells relayed browsers to go away (1001), so they reconnect elsewhere
+ * at once.
  */
 @OpenTopics
 class RelayShutdownIntegrationTests {

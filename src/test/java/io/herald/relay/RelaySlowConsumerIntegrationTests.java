@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.herald.support.OpenTopics;
-import io.herald.support.HeraldIntegrationTest;
 import io.herald.broker.BrokerEndpoint;
+import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.MqttWebSocketClient;
 import io.herald.support.NettyLeakLog;
+import io.herald.support.OpenTopics;
 import io.herald.support.PahoClients;
 import io.herald.support.TestHttp;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A browser that stops reading holds back only its own broker connection: fifty others keep
- * receiving everything, and Herald stays healthy. Plain ws keeps the CPU on relaying, not TLS.
+ * A browser that stops reading holds back only its own broker connection: fifty others
+ * keep receiving everything, and Herald stays healthy. Plain ws keeps the CPU on
+ * relaying, not TLS.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "server.ssl.enabled=false")
@@ -85,8 +86,8 @@ class RelaySlowConsumerIntegrationTests {
 					assertThat(publishes(client)).isEqualTo(MESSAGES);
 				}
 			});
-			logger.info("{} subscribers received {} x {} bytes in {} ms while one subscriber stalled",
-					FAST_SUBSCRIBERS, MESSAGES, PAYLOAD_SIZE, (System.nanoTime() - start) / 1_000_000);
+			logger.info("{} subscribers received {} x {} bytes in {} ms while one subscriber stalled", FAST_SUBSCRIBERS,
+					MESSAGES, PAYLOAD_SIZE, (System.nanoTime() - start) / 1_000_000);
 
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.awaitingBrowser() == 1);
 			assertThat(TestHttp.get("http://localhost:" + this.port + "/actuator/health").getBody())
@@ -97,7 +98,8 @@ class RelaySlowConsumerIntegrationTests {
 			fast.forEach(MqttWebSocketClient::close);
 		}
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.registry.size() == 0);
-		// The stalled browser closed with a chunk still in flight: that buffer too was released.
+		// The stalled browser closed with a chunk still in flight: that buffer too was
+		// released.
 		assertThat(leaks.collect()).isEmpty();
 		leaks.close();
 	}
@@ -112,7 +114,10 @@ class RelaySlowConsumerIntegrationTests {
 	}
 
 	private static long publishes(MqttWebSocketClient client) {
-		return client.received().stream().filter((m) -> m.fixedHeader().messageType() == MqttMessageType.PUBLISH).count();
+		return client.received()
+			.stream()
+			.filter((m) -> m.fixedHeader().messageType() == MqttMessageType.PUBLISH)
+			.count();
 	}
 
 	private static MqttMessage connect(String clientId) {
@@ -125,7 +130,10 @@ class RelaySlowConsumerIntegrationTests {
 	}
 
 	private static MqttMessage subscribe() {
-		return MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "/news/+/sport").build();
+		return MqttMessageBuilders.subscribe()
+			.messageId(1)
+			.addSubscription(MqttQoS.AT_MOST_ONCE, "/news/+/sport")
+			.build();
 	}
 
 }

@@ -2,18 +2,17 @@ package io.herald.relay;
 
 import java.util.regex.Pattern;
 
+import io.herald.relay.TransparencyRun.Route;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.assertj.core.api.SoftAssertions;
 
 import org.springframework.context.ApplicationContext;
 
-import io.herald.relay.TransparencyRun.Route;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The differential check: a conversation played straight to the broker, then through each relay
- * endpoint, must leave every client with the same transcript.
+ * The differential check: a conversation played straight to the broker, then through each
+ * relay endpoint, must leave every client with the same transcript.
  */
 final class RelayTransparency {
 
@@ -29,9 +28,12 @@ final class RelayTransparency {
 		assertThat(alone).as("%s against the broker alone", conversation).doesNotContain(TransparencyRun.STOPPED);
 		String expected = alone;
 		if (conversation.refusedByTheGate() && version == MqttVersion.MQTT_5) {
-			// The intended difference: the gate checks topics and filters itself (it must, to judge
-			// them), and closes on a bad one as MQTT 5 allows, without the DISCONNECT, reason code
-			// and reason string the broker sends first (README, Security). All else must match.
+			// The intended difference: the gate checks topics and filters itself (it
+			// must, to judge
+			// them), and closes on a bad one as MQTT 5 allows, without the DISCONNECT,
+			// reason code
+			// and reason string the broker sends first (README, Security). All else must
+			// match.
 			expected = CLOSING_DISCONNECT.matcher(alone).replaceAll("$1");
 		}
 		SoftAssertions softly = new SoftAssertions();
@@ -43,8 +45,8 @@ final class RelayTransparency {
 		softly.assertAll();
 	}
 
-	private static String play(Conversation conversation, MqttVersion version, Route route,
-			ApplicationContext context) throws Exception {
+	private static String play(Conversation conversation, MqttVersion version, Route route, ApplicationContext context)
+			throws Exception {
 		TransparencyRun run = new TransparencyRun(route, version, context);
 		Throwable failed = null;
 		try {

@@ -18,8 +18,8 @@ import static io.netty.handler.codec.mqtt.MqttMessageType.PUBLISH;
 import static io.netty.handler.codec.mqtt.MqttMessageType.SUBACK;
 
 /**
- * Conversations about the session itself: connecting and disconnecting, client ids, keep-alive
- * pings, wills, persistent sessions and takeovers.
+ * Conversations about the session itself: connecting and disconnecting, client ids,
+ * keep-alive pings, wills, persistent sessions and takeovers.
  */
 enum SessionConversation implements Conversation {
 
@@ -33,7 +33,10 @@ enum SessionConversation implements Conversation {
 		run.disconnect(client);
 	}),
 
-	/** MQTT 3.1.1 refuses an empty client id for a session to keep; MQTT 5 leaves it to the broker. */
+	/**
+	 * MQTT 3.1.1 refuses an empty client id for a session to keep; MQTT 5 leaves it to
+	 * the broker.
+	 */
 	EMPTY_CLIENT_ID_WITHOUT_CLEAN_SESSION(false, (run) -> {
 		BareMqttClient client = run.open("a");
 		client.send(run.connect("").cleanSession(false).build());
@@ -54,7 +57,10 @@ enum SessionConversation implements Conversation {
 		run.disconnect(client);
 	}),
 
-	/** CONNECT and what follows it in one write, before the CONNACK: Herald holds them while it decides. */
+	/**
+	 * CONNECT and what follows it in one write, before the CONNACK: Herald holds them
+	 * while it decides.
+	 */
 	PIPELINED(false, (run) -> {
 		BareMqttClient client = run.open("a");
 		client.send(run.connect("a").build(), run.subscribe(1, MqttQoS.AT_LEAST_ONCE, "pipelined"),
@@ -70,7 +76,9 @@ enum SessionConversation implements Conversation {
 
 	WILL_WHEN_THE_CONNECTION_IS_RESET(false, (run) -> will(run, (client) -> client.drop(true), true)),
 
-	/** A browser closing its tab closes the WebSocket properly, yet sends no DISCONNECT. */
+	/**
+	 * A browser closing its tab closes the WebSocket properly, yet sends no DISCONNECT.
+	 */
 	WILL_WHEN_THE_CONNECTION_IS_CLOSED(false, (run) -> will(run, (client) -> client.drop(false), true)),
 
 	NO_WILL_AFTER_DISCONNECT(false, (run) -> will(run, run::disconnect, false)),
@@ -80,7 +88,10 @@ enum SessionConversation implements Conversation {
 		client.awaitClosed();
 	}, true)),
 
-	/** Messages published while a persistent session is offline are delivered when it is resumed. */
+	/**
+	 * Messages published while a persistent session is offline are delivered when it is
+	 * resumed.
+	 */
 	PERSISTENT_SESSION_RESUMED_WITH_QUEUED_MESSAGES(false, (run) -> {
 		BareMqttClient first = run.open("a");
 		first.send(keptSession(run).build());
@@ -101,7 +112,10 @@ enum SessionConversation implements Conversation {
 		run.disconnect(publisher);
 	}),
 
-	/** A message delivered but not acknowledged is delivered again, as a duplicate, on resuming. */
+	/**
+	 * A message delivered but not acknowledged is delivered again, as a duplicate, on
+	 * resuming.
+	 */
 	PERSISTENT_SESSION_RESUMED_WITH_AN_UNACKNOWLEDGED_MESSAGE(false, (run) -> {
 		BareMqttClient first = run.open("a");
 		first.send(keptSession(run).build());
@@ -122,8 +136,8 @@ enum SessionConversation implements Conversation {
 	}),
 
 	/**
-	 * MQTT 5: the broker processes an empty client id as if the client had sent the one it assigns,
-	 * so a client reconnecting with that id resumes its session.
+	 * MQTT 5: the broker processes an empty client id as if the client had sent the one
+	 * it assigns, so a client reconnecting with that id resumes its session.
 	 */
 	ASSIGNED_CLIENT_ID_RESUMES_ITS_SESSION(true, (run) -> {
 		BareMqttClient first = run.open("a");
@@ -147,7 +161,10 @@ enum SessionConversation implements Conversation {
 		run.disconnect(publisher);
 	}),
 
-	/** A second connection with the same client id takes the session over; the first is closed. */
+	/**
+	 * A second connection with the same client id takes the session over; the first is
+	 * closed.
+	 */
 	SESSION_TAKEOVER(false, (run) -> {
 		BareMqttClient first = run.connected("a");
 		BareMqttClient second = run.open("a again");
@@ -176,7 +193,10 @@ enum SessionConversation implements Conversation {
 		this.script.play(run);
 	}
 
-	/** Client "a" connects with a will, then {@code leaves}; a subscriber watches the will's topic. */
+	/**
+	 * Client "a" connects with a will, then {@code leaves}; a subscriber watches the
+	 * will's topic.
+	 */
 	private static void will(TransparencyRun run, Leaving leaves, boolean delivered) throws Exception {
 		BareMqttClient watcher = run.connected("watcher");
 		watcher.send(run.subscribe(1, MqttQoS.AT_LEAST_ONCE, "will"));
@@ -197,7 +217,10 @@ enum SessionConversation implements Conversation {
 		}
 	}
 
-	/** CONNECT for client "a" keeping its session: clean session off, MQTT 5 session expiry 5 minutes. */
+	/**
+	 * CONNECT for client "a" keeping its session: clean session off, MQTT 5 session
+	 * expiry 5 minutes.
+	 */
 	private static MqttMessageBuilders.ConnectBuilder keptSession(TransparencyRun run) {
 		return run.connect("a")
 			.cleanSession(false)

@@ -35,7 +35,8 @@ final class StalledSubscriber {
 		InputStream in = socket.getInputStream();
 		out.write(("GET /mqtt HTTP/1.1\r\nHost: localhost:" + relay.getPort() + "\r\nUpgrade: websocket\r\n"
 				+ "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-				+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+				+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII));
 		String response = readHttpHeaders(in);
 		assertThat(response).startsWith("HTTP/1.1 101");
 		out.write(maskedBinaryFrame(MqttWebSocketClient.encode(MqttMessageBuilders.connect()
@@ -51,7 +52,10 @@ final class StalledSubscriber {
 	}
 
 	private static MqttMessage subscribe() {
-		return MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "/news/+/sport").build();
+		return MqttMessageBuilders.subscribe()
+			.messageId(1)
+			.addSubscription(MqttQoS.AT_MOST_ONCE, "/news/+/sport")
+			.build();
 	}
 
 	private static byte[] maskedBinaryFrame(byte[] payload) {

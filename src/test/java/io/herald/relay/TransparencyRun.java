@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.herald.broker.BrokerEndpoint;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -17,16 +18,13 @@ import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationContext;
 
-import io.herald.broker.BrokerEndpoint;
-
 /**
- * One scripted conversation on one route: the clients it opens, the packets they send, and what
- * each received. Client ids and topics carry an id of their own per run, which
+ * One scripted conversation on one route: the clients it opens, the packets they send,
+ * and what each received. Client ids and topics carry an id of their own per run, which
  * {@link #transcript(Throwable)} writes as {@code <run>}.
  */
 final class TransparencyRun {
@@ -55,7 +53,10 @@ final class TransparencyRun {
 		return this.version == MqttVersion.MQTT_5;
 	}
 
-	/** A new connection on this run's route; {@code name} heads its part of the transcript. */
+	/**
+	 * A new connection on this run's route; {@code name} heads its part of the
+	 * transcript.
+	 */
 	BareMqttClient open(String name) {
 		if (this.clients.containsKey(name)) {
 			throw new IllegalArgumentException("A connection named " + name + " is open already");
@@ -66,7 +67,10 @@ final class TransparencyRun {
 		return client;
 	}
 
-	/** Open a connection and send a clean CONNECT for client {@code name}, awaiting its CONNACK. */
+	/**
+	 * Open a connection and send a clean CONNECT for client {@code name}, awaiting its
+	 * CONNACK.
+	 */
 	BareMqttClient connected(String name) {
 		BareMqttClient client = open(name);
 		client.send(connect(name).build());
@@ -84,7 +88,10 @@ final class TransparencyRun {
 		return "transparency/" + this.id + "/" + name;
 	}
 
-	/** A CONNECT builder: this run's version, client id {@code name}, clean, keep-alive 60 s. */
+	/**
+	 * A CONNECT builder: this run's version, client id {@code name}, clean, keep-alive 60
+	 * s.
+	 */
 	MqttMessageBuilders.ConnectBuilder connect(String name) {
 		return MqttMessageBuilders.connect()
 			.protocolVersion(this.version)
@@ -121,12 +128,15 @@ final class TransparencyRun {
 	MqttMessage reply(MqttMessageType type, int packetId) {
 		MqttQoS qos = (type == MqttMessageType.PUBREL) ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
 		MqttFixedHeader header = new MqttFixedHeader(type, false, qos, false, 0);
-		return new MqttMessage(header, mqtt5()
-				? new MqttPubReplyMessageVariableHeader(packetId, (byte) 0, MqttProperties.NO_PROPERTIES)
-				: MqttMessageIdVariableHeader.from(packetId));
+		return new MqttMessage(header,
+				mqtt5() ? new MqttPubReplyMessageVariableHeader(packetId, (byte) 0, MqttProperties.NO_PROPERTIES)
+						: MqttMessageIdVariableHeader.from(packetId));
 	}
 
-	/** Send a PUBLISH and go through its QoS flow: await PUBACK, or PUBREC, PUBREL and PUBCOMP. */
+	/**
+	 * Send a PUBLISH and go through its QoS flow: await PUBACK, or PUBREC, PUBREL and
+	 * PUBCOMP.
+	 */
 	void published(BareMqttClient client, MqttPublishMessage publish) {
 		int qos = publish.fixedHeader().qosLevel().value();
 		int packetId = publish.variableHeader().packetId();
@@ -141,7 +151,10 @@ final class TransparencyRun {
 		}
 	}
 
-	/** Await the next PUBLISH and acknowledge it as its QoS asks: PUBACK, or PUBREC, PUBREL, PUBCOMP. */
+	/**
+	 * Await the next PUBLISH and acknowledge it as its QoS asks: PUBACK, or PUBREC,
+	 * PUBREL, PUBCOMP.
+	 */
 	void received(BareMqttClient client) {
 		BareMqttClient.Packet publish = client.await(MqttMessageType.PUBLISH);
 		if (publish.qos() == 1) {
@@ -161,8 +174,8 @@ final class TransparencyRun {
 	}
 
 	/**
-	 * Wait until nothing has arrived for a while, so that a packet one route sends and another
-	 * does not is seen, then close every connection left open.
+	 * Wait until nothing has arrived for a while, so that a packet one route sends and
+	 * another does not is seen, then close every connection left open.
 	 */
 	void finish() throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -178,8 +191,8 @@ final class TransparencyRun {
 	}
 
 	/**
-	 * What each connection received, by name, in the order they were opened, and where the
-	 * script stopped when it {@code failed}.
+	 * What each connection received, by name, in the order they were opened, and where
+	 * the script stopped when it {@code failed}.
 	 */
 	String transcript(@Nullable Throwable failed) {
 		StringBuilder text = new StringBuilder();

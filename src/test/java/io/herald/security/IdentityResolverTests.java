@@ -178,8 +178,8 @@ class IdentityResolverTests {
 
 	private static SecurityProperties properties(boolean enabled, boolean anonymousEnabled) {
 		return new SecurityProperties(enabled,
-				new SecurityProperties.Jwt(SECRET, null, null, null, Duration.ofSeconds(60)), anonymous(anonymousEnabled),
-				Path.of("unused"), new SecurityProperties.AdminToken(Duration.ofHours(1)));
+				new SecurityProperties.Jwt(SECRET, null, null, null, Duration.ofSeconds(60)),
+				anonymous(anonymousEnabled), Path.of("unused"), new SecurityProperties.AdminToken(Duration.ofHours(1)));
 	}
 
 	private static SecurityProperties.Anonymous anonymous(boolean enabled) {

@@ -39,8 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tokens signed by an identity provider, verified with the keys of the JWK set it serves (here
- * from a loopback HTTP server): RS256 and ES256 are accepted, anything else is refused.
+ * Tokens signed by an identity provider, verified with the keys of the JWK set it serves
+ * (here from a loopback HTTP server): RS256 and ES256 are accepted, anything else is
+ * refused.
  */
 class JwkSetDecoderTests {
 
@@ -126,8 +127,7 @@ class JwkSetDecoderTests {
 	}
 
 	private static String sign(JWSAlgorithm algorithm, String keyId, JWSSigner signer) throws JOSEException {
-		SignedJWT jwt = new SignedJWT(
-				new JWSHeader.Builder(algorithm).keyID(keyId).type(JOSEObjectType.JWT).build(),
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(keyId).type(JOSEObjectType.JWT).build(),
 				new JWTClaimsSet.Builder().subject("alice")
 					.expirationTime(Date.from(Instant.now().plusSeconds(60)))
 					.build());

@@ -27,7 +27,8 @@ class JwtSecretFileTests {
 		assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(secret);
 		assertThat(Base64.getUrlDecoder().decode(secret)).hasSize(32);
 		assertThat(secret).matches("[A-Za-z0-9_-]{43}");
-		// Herald runs on POSIX systems (Linux, the container image): the mode must be checked, never skipped.
+		// Herald runs on POSIX systems (Linux, the container image): the mode must be
+		// checked, never skipped.
 		assertThat(file.getFileSystem().supportedFileAttributeViews()).contains("posix");
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 	}

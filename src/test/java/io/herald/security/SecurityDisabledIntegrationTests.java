@@ -17,8 +17,8 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With {@code herald.security.enabled=false} nothing is checked: REST is open and every client
- * gets every right.
+ * With {@code herald.security.enabled=false} nothing is checked: REST is open and every
+ * client gets every right.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "herald.security.enabled=false")

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Herald with security on, as REST clients meet it: who may publish, what each caller reads from
- * the history, and who sees the actuator.
+ * Herald with security on, as REST clients meet it: who may publish, what each caller
+ * reads from the history, and who sees the actuator.
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = "herald.feed.topics=/news/#,/private/#")
@@ -40,7 +40,10 @@ class SecurityIntegrationTests {
 	@LocalServerPort
 	private int port;
 
-	/** A topic level of its own, so that tests sharing the broker never see each other's news. */
+	/**
+	 * A topic level of its own, so that tests sharing the broker never see each other's
+	 * news.
+	 */
 	private final String run = UUID.randomUUID().toString().substring(0, 8);
 
 	@Test
@@ -140,8 +143,7 @@ class SecurityIntegrationTests {
 		}
 		assertThat(TestHttp.get(url("/actuator/health"), TestTokens.publishing("#")).getBody())
 			.doesNotContain("components");
-		assertThat(TestHttp.get(url("/actuator/health"), TestTokens.admin()).getBody())
-			.contains("\"broker\"")
+		assertThat(TestHttp.get(url("/actuator/health"), TestTokens.admin()).getBody()).contains("\"broker\"")
 			.contains("\"connack\":\"CONNECTION_ACCEPTED\"");
 	}
 
@@ -170,8 +172,7 @@ class SecurityIntegrationTests {
 		assertThat(page.getHeaders().getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
 		assertThat(page.getHeaders().getFirst("X-Frame-Options")).isEqualTo("DENY");
 		assertThat(TestHttp.get(url("/app/page.js")).getStatusCode()).isEqualTo(HttpStatus.OK);
-		assertThat(TestHttp.get(url("/webjars/paho-mqtt/1.1.0/paho-mqtt.js")).getStatusCode())
-			.isEqualTo(HttpStatus.OK);
+		assertThat(TestHttp.get(url("/webjars/paho-mqtt/1.1.0/paho-mqtt.js")).getStatusCode()).isEqualTo(HttpStatus.OK);
 	}
 
 	@Test

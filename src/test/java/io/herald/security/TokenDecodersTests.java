@@ -54,7 +54,8 @@ class TokenDecodersTests {
 		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
 		String token = base64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
 				+ base64.encodeToString(("{\"sub\":\"mallory\",\"exp\":" + (Instant.now().getEpochSecond() + 60)
-						+ ",\"acl\":{\"all\":[\"#\"]}}").getBytes(StandardCharsets.UTF_8))
+						+ ",\"acl\":{\"all\":[\"#\"]}}")
+					.getBytes(StandardCharsets.UTF_8))
 				+ ".";
 
 		assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> defaultDecoder().decode(token))
@@ -63,13 +64,13 @@ class TokenDecodersTests {
 
 	@Test
 	void refusesTokenWithAnotherMacAlgorithm() throws Exception {
-		SignedJWT hs512 = new SignedJWT(new JWSHeader(JWSAlgorithm.HS512), new JWTClaimsSet.Builder().subject("alice")
-			.expirationTime(Date.from(Instant.now().plusSeconds(60)))
-			.build());
+		SignedJWT hs512 = new SignedJWT(new JWSHeader(JWSAlgorithm.HS512),
+				new JWTClaimsSet.Builder().subject("alice")
+					.expirationTime(Date.from(Instant.now().plusSeconds(60)))
+					.build());
 		hs512.sign(new MACSigner((SECRET + SECRET).getBytes(StandardCharsets.UTF_8)));
 
-		assertThatExceptionOfType(BadJwtException.class)
-			.isThrownBy(() -> defaultDecoder().decode(hs512.serialize()));
+		assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> defaultDecoder().decode(hs512.serialize()));
 	}
 
 	@Test

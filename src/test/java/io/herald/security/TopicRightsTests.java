@@ -83,25 +83,26 @@ class TopicRightsTests {
 	}
 
 	@ParameterizedTest(name = "{0}: {1} {2} is {3}")
-	@CsvSource(delimiter = '|', textBlock = """
-			[{"permission": "allow", "action": "all", "topic": "a/#"}, {"permission": "deny", "action": "all", "topic": "a/b"}]  | publish   | a/b   | true
-			[{"permission": "deny", "action": "all", "topic": "a/b"}, {"permission": "allow", "action": "all", "topic": "a/#"}]  | publish   | a/b   | false
-			[{"permission": "deny", "action": "all", "topic": "a/b"}, {"permission": "allow", "action": "all", "topic": "a/#"}]  | publish   | a/c   | true
-			[{"permission": "allow", "action": "all", "topic": "a/#"}, {"permission": "deny", "action": "all", "topic": "a/b"}]  | subscribe | a/#   | true
-			[{"permission": "deny", "action": "all", "topic": "a/b"}, {"permission": "allow", "action": "all", "topic": "a/#"}]  | subscribe | a/#   | false
-			[{"permission": "deny", "action": "all", "topic": "a/b"}, {"permission": "allow", "action": "all", "topic": "a/#"}]  | subscribe | a/c/# | true
-			[{"permission": "deny", "action": "subscribe", "topic": "eq #"}, {"permission": "allow", "action": "all", "topic": "#"}] | subscribe | '#'  | false
-			[{"permission": "deny", "action": "subscribe", "topic": "eq #"}, {"permission": "allow", "action": "all", "topic": "#"}] | subscribe | a/#  | true
-			[{"permission": "allow", "action": "all", "topic": "eq /news/#"}]                                                     | subscribe | /news/#   | true
-			[{"permission": "allow", "action": "all", "topic": "eq /news/#"}]                                                     | subscribe | /news/+   | false
-			[{"permission": "allow", "action": "all", "topic": "eq /news/#"}]                                                     | subscribe | /news/x   | false
-			[{"permission": "allow", "action": "all", "topic": "eq /news/#"}]                                                     | publish   | /news/x   | false
-			[{"permission": "allow", "action": "all", "topic": "eq /news/x"}]                                                     | publish   | /news/x   | true
-			[{"permission": "allow", "action": "all", "topic": "eq /news/x"}]                                                     | subscribe | /news/x   | true
-			[{"permission": "allow", "action": "all", "topics": []}]                                                             | publish   | a         | false
-			[]                                                                                                                   | subscribe | a         | false
-			{}                                                                                                                   | subscribe | a         | false
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					[{"permission": "allow", "action": "all", "topic": "a/#"}, {"permission": "deny", "action": "all", "topic": "a/b"}]  | publish   | a/b   | true
+					[{"permission": "deny", "action": "all", "topic": "a/b"}, {"permission": "allow", "action": "all", "topic": "a/#"}]  | publish   | a/b   | false
+					[{"permission": "deny", "action": "all", "topic": "a/b"}, {"permission": "allow", "action": "all", "topic": "a/#"}]  | publish   | a/c   | true
+					[{"permission": "allow", "action": "all", "topic": "a/#"}, {"permission": "deny", "action": "all", "topic": "a/b"}]  | subscribe | a/#   | true
+					[{"permission": "deny", "action": "all", "topic": "a/b"}, {"permission": "allow", "action": "all", "topic": "a/#"}]  | subscribe | a/#   | false
+					[{"permission": "deny", "action": "all", "topic": "a/b"}, {"permission": "allow", "action": "all", "topic": "a/#"}]  | subscribe | a/c/# | true
+					[{"permission": "deny", "action": "subscribe", "topic": "eq #"}, {"permission": "allow", "action": "all", "topic": "#"}] | subscribe | '#'  | false
+					[{"permission": "deny", "action": "subscribe", "topic": "eq #"}, {"permission": "allow", "action": "all", "topic": "#"}] | subscribe | a/#  | true
+					[{"permission": "allow", "action": "all", "topic": "eq /news/#"}]                                                     | subscribe | /news/#   | true
+					[{"permission": "allow", "action": "all", "topic": "eq /news/#"}]                                                     | subscribe | /news/+   | false
+					[{"permission": "allow", "action": "all", "topic": "eq /news/#"}]                                                     | subscribe | /news/x   | false
+					[{"permission": "allow", "action": "all", "topic": "eq /news/#"}]                                                     | publish   | /news/x   | false
+					[{"permission": "allow", "action": "all", "topic": "eq /news/x"}]                                                     | publish   | /news/x   | true
+					[{"permission": "allow", "action": "all", "topic": "eq /news/x"}]                                                     | subscribe | /news/x   | true
+					[{"permission": "allow", "action": "all", "topics": []}]                                                             | publish   | a         | false
+					[]                                                                                                                   | subscribe | a         | false
+					{}                                                                                                                   | subscribe | a         | false
+					""")
 	void firstMatchingRuleDecidesAndEqNamesOneString(String claim, String action, String topic, boolean allowed) {
 		assertThat(may(TopicRights.fromAclClaim(parse(claim), "alice", "c1"), action, topic)).isEqualTo(allowed);
 	}
@@ -203,50 +204,52 @@ class TopicRightsTests {
 	}
 
 	@ParameterizedTest(name = "{0}: {1} {2} is {3}")
-	@CsvSource(delimiter = '|', textBlock = """
-			[{"permission": "allow", "action": "all", "topic": "a/#", "qos": [0, 1]}]                                            | subscribe | a/b | false
-			[{"permission": "allow", "action": "all", "topic": "a/#", "qos": [0, 1]}]                                            | publish   | a/b | false
-			[{"permission": "allow", "action": "all", "topic": "a/#", "qos": [2, 1, 0]}]                                         | publish   | a/b | true
-			[{"permission": "allow", "action": "all", "topic": "a/#", "retain": false}]                                          | publish   | a/b | false
-			[{"permission": "allow", "action": "all", "topic": "a/#", "retain": false}]                                          | subscribe | a/b | true
-			[{"permission": "allow", "action": "all", "topic": "a/#", "retain": "all", "qos": null}]                             | publish   | a/b | true
-			[{"permission": "deny", "action": "all", "topic": "a/b", "qos": 1}, {"permission": "allow", "action": "all", "topic": "a/#"}]        | publish | a/b | false
-			[{"permission": "deny", "action": "all", "topic": "a/b", "retain": true}, {"permission": "allow", "action": "all", "topic": "a/#"}]  | publish | a/b | false
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					[{"permission": "allow", "action": "all", "topic": "a/#", "qos": [0, 1]}]                                            | subscribe | a/b | false
+					[{"permission": "allow", "action": "all", "topic": "a/#", "qos": [0, 1]}]                                            | publish   | a/b | false
+					[{"permission": "allow", "action": "all", "topic": "a/#", "qos": [2, 1, 0]}]                                         | publish   | a/b | true
+					[{"permission": "allow", "action": "all", "topic": "a/#", "retain": false}]                                          | publish   | a/b | false
+					[{"permission": "allow", "action": "all", "topic": "a/#", "retain": false}]                                          | subscribe | a/b | true
+					[{"permission": "allow", "action": "all", "topic": "a/#", "retain": "all", "qos": null}]                             | publish   | a/b | true
+					[{"permission": "deny", "action": "all", "topic": "a/b", "qos": 1}, {"permission": "allow", "action": "all", "topic": "a/#"}]        | publish | a/b | false
+					[{"permission": "deny", "action": "all", "topic": "a/b", "retain": true}, {"permission": "allow", "action": "all", "topic": "a/#"}]  | publish | a/b | false
+					""")
 	void qosAndRetainLimitsNarrowAllowRulesAndNeverNarrowDenyRules(String claim, String action, String topic,
 			boolean allowed) {
 		assertThat(may(TopicRights.fromAclClaim(parse(claim), "alice", "c1"), action, topic)).isEqualTo(allowed);
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			"just a string"                                                                  | acl must be an object of topic lists or an array of rules
-			42                                                                               | acl must be an object of topic lists or an array of rules
-			{"subscribe": ["a"]}                                                             | acl has an unknown key 'subscribe'; it takes sub, pub and all
-			{"sub": "a"}                                                                     | acl.sub must be an array of topic filters
-			{"sub": null}                                                                    | acl.sub must be an array of topic filters
-			{"sub": [1]}                                                                     | acl.sub[0] must be a string
-			{"pub": ["a", "a/#/b"]}                                                          | acl.pub[1] is not a valid topic filter: '#' must be a whole level and the last one
-			{"all": [""]}                                                                    | acl.all[0] is not a valid topic filter: must not be empty
-			["a"]                                                                            | acl[0] must be an object with permission, action and topic
-			[null]                                                                           | acl[0] must be an object with permission, action and topic
-			[{"action": "all", "topic": "a"}]                                                | acl[0].permission is required
-			[{"permission": "Allow", "action": "all", "topic": "a"}]                         | acl[0].permission must be allow or deny
-			[{"permission": true, "action": "all", "topic": "a"}]                            | acl[0].permission must be a string
-			[{"permission": "allow", "action": "read", "topic": "a"}]                        | acl[0].action must be publish, subscribe or all
-			[{"permission": "allow", "action": "all"}]                                       | acl[0] needs topic or topics
-			[{"permission": "allow", "action": "all", "topic": "a", "topics": ["b"]}]        | acl[0] has both topic and topics
-			[{"permission": "allow", "action": "all", "topic": "a", "colour": "red"}]        | acl[0] has an unknown key 'colour'
-			[{"permission": "allow", "action": "all", "topics": ["a", 3]}]                   | acl[0].topics[1] must be a string
-			[{"permission": "allow", "action": "all", "topics": "a"}]                        | acl[0].topics must be an array of topic filters
-			[{"permission": "allow", "action": "all", "topic": "eq "}]                       | acl[0].topic is not a valid topic filter: must not be empty
-			[{"permission": "allow", "action": "all", "topic": "a+"}]                        | acl[0].topic is not a valid topic filter: '+' must be a whole level
-			[{"permission": "allow", "action": "all", "topic": "${peerhost}/x"}]             | acl[0].topic has a placeholder other than ${username} and ${clientid}
-			[{"permission": "allow", "action": "all", "topic": "a", "qos": 3}]               | acl[0].qos must be 0, 1, 2 or an array of them
-			[{"permission": "allow", "action": "all", "topic": "a", "qos": "1"}]             | acl[0].qos must be 0, 1, 2 or an array of them
-			[{"permission": "allow", "action": "all", "topic": "a", "retain": "yes"}]        | acl[0].retain must be true, false or all
-			[{"permission": "allow", "action": "all", "topic": "#"}, {"permission": "allow"}] | acl[1].action is required
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					"just a string"                                                                  | acl must be an object of topic lists or an array of rules
+					42                                                                               | acl must be an object of topic lists or an array of rules
+					{"subscribe": ["a"]}                                                             | acl has an unknown key 'subscribe'; it takes sub, pub and all
+					{"sub": "a"}                                                                     | acl.sub must be an array of topic filters
+					{"sub": null}                                                                    | acl.sub must be an array of topic filters
+					{"sub": [1]}                                                                     | acl.sub[0] must be a string
+					{"pub": ["a", "a/#/b"]}                                                          | acl.pub[1] is not a valid topic filter: '#' must be a whole level and the last one
+					{"all": [""]}                                                                    | acl.all[0] is not a valid topic filter: must not be empty
+					["a"]                                                                            | acl[0] must be an object with permission, action and topic
+					[null]                                                                           | acl[0] must be an object with permission, action and topic
+					[{"action": "all", "topic": "a"}]                                                | acl[0].permission is required
+					[{"permission": "Allow", "action": "all", "topic": "a"}]                         | acl[0].permission must be allow or deny
+					[{"permission": true, "action": "all", "topic": "a"}]                            | acl[0].permission must be a string
+					[{"permission": "allow", "action": "read", "topic": "a"}]                        | acl[0].action must be publish, subscribe or all
+					[{"permission": "allow", "action": "all"}]                                       | acl[0] needs topic or topics
+					[{"permission": "allow", "action": "all", "topic": "a", "topics": ["b"]}]        | acl[0] has both topic and topics
+					[{"permission": "allow", "action": "all", "topic": "a", "colour": "red"}]        | acl[0] has an unknown key 'colour'
+					[{"permission": "allow", "action": "all", "topics": ["a", 3]}]                   | acl[0].topics[1] must be a string
+					[{"permission": "allow", "action": "all", "topics": "a"}]                        | acl[0].topics must be an array of topic filters
+					[{"permission": "allow", "action": "all", "topic": "eq "}]                       | acl[0].topic is not a valid topic filter: must not be empty
+					[{"permission": "allow", "action": "all", "topic": "a+"}]                        | acl[0].topic is not a valid topic filter: '+' must be a whole level
+					[{"permission": "allow", "action": "all", "topic": "${peerhost}/x"}]             | acl[0].topic has a placeholder other than ${username} and ${clientid}
+					[{"permission": "allow", "action": "all", "topic": "a", "qos": 3}]               | acl[0].qos must be 0, 1, 2 or an array of them
+					[{"permission": "allow", "action": "all", "topic": "a", "qos": "1"}]             | acl[0].qos must be 0, 1, 2 or an array of them
+					[{"permission": "allow", "action": "all", "topic": "a", "retain": "yes"}]        | acl[0].retain must be true, false or all
+					[{"permission": "allow", "action": "all", "topic": "#"}, {"permission": "allow"}] | acl[1].action is required
+					""")
 	void malformedClaimIsRefusedNamingTheEntry(String claim, String message) {
 		assertThatExceptionOfType(InvalidAclException.class)
 			.isThrownBy(() -> TopicRights.fromAclClaim(parse(claim), "alice", "c1"))
@@ -254,22 +257,23 @@ class TopicRightsTests {
 	}
 
 	@ParameterizedTest(name = "{0}: {1}")
-	@CsvSource(delimiter = '|', textBlock = """
-			{"all": ["#"]}                                                                                                       | true
-			{"sub": ["#"], "pub": ["#"]}                                                                                         | true
-			{"all": ["+/#"]}                                                                                                     | true
-			{"sub": ["#"]}                                                                                                       | false
-			{"all": ["/#", "$SYS/#"]}                                                                                            | false
-			{"all": ["eq #"]}                                                                                                    | false
-			[{"permission": "allow", "action": "all", "topic": "#"}]                                                             | true
-			[{"permission": "deny", "action": "all", "topic": "$SYS/#"}, {"permission": "allow", "action": "all", "topic": "#"}] | true
-			[{"permission": "deny", "action": "pub", "topic": "eq a/#"}, {"permission": "allow", "action": "all", "topic": "#"}] | true
-			[{"permission": "deny", "action": "sub", "topic": "a/b"}, {"permission": "allow", "action": "all", "topic": "#"}]    | false
-			[{"permission": "deny", "action": "sub", "topic": "eq #"}, {"permission": "allow", "action": "all", "topic": "#"}]   | false
-			[{"permission": "deny", "action": "pub", "topic": "eq a/b"}, {"permission": "allow", "action": "all", "topic": "#"}] | false
-			[{"permission": "allow", "action": "all", "topic": "#", "qos": [0]}]                                                 | false
-			[{"permission": "allow", "action": "all", "topic": "${username}/#"}]                                                 | false
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					{"all": ["#"]}                                                                                                       | true
+					{"sub": ["#"], "pub": ["#"]}                                                                                         | true
+					{"all": ["+/#"]}                                                                                                     | true
+					{"sub": ["#"]}                                                                                                       | false
+					{"all": ["/#", "$SYS/#"]}                                                                                            | false
+					{"all": ["eq #"]}                                                                                                    | false
+					[{"permission": "allow", "action": "all", "topic": "#"}]                                                             | true
+					[{"permission": "deny", "action": "all", "topic": "$SYS/#"}, {"permission": "allow", "action": "all", "topic": "#"}] | true
+					[{"permission": "deny", "action": "pub", "topic": "eq a/#"}, {"permission": "allow", "action": "all", "topic": "#"}] | true
+					[{"permission": "deny", "action": "sub", "topic": "a/b"}, {"permission": "allow", "action": "all", "topic": "#"}]    | false
+					[{"permission": "deny", "action": "sub", "topic": "eq #"}, {"permission": "allow", "action": "all", "topic": "#"}]   | false
+					[{"permission": "deny", "action": "pub", "topic": "eq a/b"}, {"permission": "allow", "action": "all", "topic": "#"}] | false
+					[{"permission": "allow", "action": "all", "topic": "#", "qos": [0]}]                                                 | false
+					[{"permission": "allow", "action": "all", "topic": "${username}/#"}]                                                 | false
+					""")
 	void coversEverythingOnlyWithTheRightsOfHash(String claim, boolean everything) {
 		assertThat(TopicRights.fromAclClaim(parse(claim), "alice", "c1").coversEverything()).isEqualTo(everything);
 	}

@@ -10,9 +10,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 /**
- * Herald on a random port, with the embedded broker on a free port, generated certificates kept
- * in {@code target/}, and tokens signed with {@link TestTokens#SECRET}. Add
- * {@code @TestPropertySource} for anything else.
+ * Herald on a random port, with the embedded broker on a free port, generated
+ * certificates kept in {@code target/}, and tokens signed with {@link TestTokens#SECRET}.
+ * Add {@code @TestPropertySource} for anything else.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * A real Mosquitto broker started from its binary on a free loopback port with a generated
- * configuration, and stopped by its own process id.
+ * A real Mosquitto broker started from its binary on a free loopback port with a
+ * generated configuration, and stopped by its own process id.
  */
 public final class MosquittoProcess implements AutoCloseable {
 
@@ -31,7 +31,9 @@ public final class MosquittoProcess implements AutoCloseable {
 		this.directory = directory;
 	}
 
-	/** Start Mosquitto, or skip the calling test when it is not installed (fail in CI). */
+	/**
+	 * Start Mosquitto, or skip the calling test when it is not installed (fail in CI).
+	 */
 	public static MosquittoProcess start() {
 		Path binary = RequiredBinary.find("mosquitto", "mosquitto");
 		try {
@@ -114,7 +116,8 @@ public final class MosquittoProcess implements AutoCloseable {
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> {
 				if (!this.process.isAlive()) {
-					throw new IllegalStateException("mosquitto exited: " + Files.readString(this.directory.resolve("mosquitto.log")));
+					throw new IllegalStateException(
+							"mosquitto exited: " + Files.readString(this.directory.resolve("mosquitto.log")));
 				}
 				try (Socket socket = new Socket()) {
 					socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 200);

@@ -26,12 +26,11 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-
 import org.awaitility.Awaitility;
 
 /**
- * A bare MQTT-over-WebSocket client for tests that need to see frames and close codes: the JDK's
- * WebSocket with Netty's MQTT codec.
+ * A bare MQTT-over-WebSocket client for tests that need to see frames and close codes:
+ * the JDK's WebSocket with Netty's MQTT codec.
  */
 public final class MqttWebSocketClient implements WebSocket.Listener {
 
@@ -69,8 +68,8 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 	}
 
 	/**
-	 * Open a WebSocket to {@code uri} with extra request {@code headers} (an {@code Origin}),
-	 * offering {@code subprotocols}, or none at all when there are none.
+	 * Open a WebSocket to {@code uri} with extra request {@code headers} (an
+	 * {@code Origin}), offering {@code subprotocols}, or none at all when there are none.
 	 */
 	public static MqttWebSocketClient connect(URI uri, Map<String, String> headers, String... subprotocols) {
 		MqttWebSocketClient client = new MqttWebSocketClient();
@@ -83,7 +82,10 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 		return client;
 	}
 
-	/** Decode what the server sends as {@code version} (the server speaks the CONNECT's version). */
+	/**
+	 * Decode what the server sends as {@code version} (the server speaks the CONNECT's
+	 * version).
+	 */
 	public MqttWebSocketClient speaking(MqttVersion version) {
 		synchronized (this.decoder) {
 			this.decoder.attr(VERSION).set(version);
@@ -117,7 +119,10 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 		this.webSocket.sendBinary(bytes, true).orTimeout(10, TimeUnit.SECONDS).join();
 	}
 
-	/** Start sending {@code bytes} as one binary message, without waiting for it to be written. */
+	/**
+	 * Start sending {@code bytes} as one binary message, without waiting for it to be
+	 * written.
+	 */
 	public CompletableFuture<WebSocket> sendAsync(ByteBuffer bytes) {
 		return this.webSocket.sendBinary(bytes, true);
 	}
@@ -126,7 +131,9 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 		this.webSocket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
 	}
 
-	/** Stop asking for frames, so the TCP connection backs up like a stalled browser's. */
+	/**
+	 * Stop asking for frames, so the TCP connection backs up like a stalled browser's.
+	 */
 	public void stopReading() {
 		this.reading = false;
 	}
@@ -142,9 +149,9 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 	}
 
 	/**
-	 * Also hand the bytes of every binary frame, as they came, to {@code listener}: for clients
-	 * that decode them themselves (MQTT 5, whose packets the 3.1.1 decoder here misreads). Set it
-	 * before sending anything.
+	 * Also hand the bytes of every binary frame, as they came, to {@code listener}: for
+	 * clients that decode them themselves (MQTT 5, whose packets the 3.1.1 decoder here
+	 * misreads). Set it before sending anything.
 	 */
 	public void onBytes(Consumer<byte[]> listener) {
 		this.bytesListener = listener;
@@ -161,7 +168,9 @@ public final class MqttWebSocketClient implements WebSocket.Listener {
 
 	/** Wait for the first received message of {@code type}. */
 	public MqttMessage awaitMessage(MqttMessageType type) {
-		Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(5))
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(5))
 			.until(() -> this.received.stream().anyMatch((m) -> m.fixedHeader().messageType() == type));
 		return this.received.stream().filter((m) -> m.fixedHeader().messageType() == type).findFirst().orElseThrow();
 	}

@@ -12,8 +12,9 @@ import io.netty.util.ResourceLeakDetector;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects the leak reports of Netty's {@link ResourceLeakDetector} (set to {@code paranoid} for
- * the test run), so a test can assert that no buffer was dropped without being released.
+ * Collects the leak reports of Netty's {@link ResourceLeakDetector} (set to
+ * {@code paranoid} for the test run), so a test can assert that no buffer was dropped
+ * without being released.
  */
 public final class NettyLeakLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
@@ -33,8 +34,8 @@ public final class NettyLeakLog extends AppenderBase<ILoggingEvent> implements A
 	}
 
 	/**
-	 * Let the garbage collector find buffers that were dropped unreleased, and have Netty report
-	 * them (it reports while tracking new buffers).
+	 * Let the garbage collector find buffers that were dropped unreleased, and have Netty
+	 * report them (it reports while tracking new buffers).
 	 * @return the leak reports collected so far
 	 */
 	public List<String> collect() throws InterruptedException {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fails the test class if Netty's leak detector reports a buffer dropped unreleased while it ran.
+ * Fails the test class if Netty's leak detector reports a buffer dropped unreleased while
+ * it ran.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Anonymous browsers may subscribe and publish to every topic: for tests of the relay itself,
- * which Herald must then carry exactly as the broker alone would.
+ * Anonymous browsers may subscribe and publish to every topic: for tests of the relay
+ * itself, which Herald must then carry exactly as the broker alone would.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

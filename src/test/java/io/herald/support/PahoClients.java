@@ -8,7 +8,8 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
- * Paho Java clients for tests: over wss through Herald, or straight to the broker over TCP.
+ * Paho Java clients for tests: over wss through Herald, or straight to the broker over
+ * TCP.
  */
 public final class PahoClients {
 
@@ -16,9 +17,10 @@ public final class PahoClients {
 	}
 
 	/**
-	 * A connected MQTT 3.x client; {@code version} is {@link MqttConnectOptions#MQTT_VERSION_3_1}
-	 * or {@link MqttConnectOptions#MQTT_VERSION_3_1_1}. {@code serverUri} may be wss://, ws:// or
-	 * tcp://.
+	 * A connected MQTT 3.x client; {@code version} is
+	 * {@link MqttConnectOptions#MQTT_VERSION_3_1} or
+	 * {@link MqttConnectOptions#MQTT_VERSION_3_1_1}. {@code serverUri} may be wss://,
+	 * ws:// or tcp://.
 	 */
 	public static MqttClient connect(String serverUri, int version) {
 		try {

@@ -5,12 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import org.assertj.core.api.Assertions;
+import org.opentest4j.TestAbortedException;
 
 /**
- * Finds an executable a test needs: skips the test with the reason when it is missing, or fails it
- * when {@code HERALD_REQUIRE_BINARIES=true} (set by CI, where nothing may be skipped).
+ * Finds an executable a test needs: skips the test with the reason when it is missing, or
+ * fails it when {@code HERALD_REQUIRE_BINARIES=true} (set by CI, where nothing may be
+ * skipped).
  */
 public final class RequiredBinary {
 
@@ -20,8 +21,8 @@ public final class RequiredBinary {
 	}
 
 	/**
-	 * The path of {@code name} on the {@code PATH} (or in {@code /usr/sbin}, where Debian puts
-	 * daemons).
+	 * The path of {@code name} on the {@code PATH} (or in {@code /usr/sbin}, where Debian
+	 * puts daemons).
 	 */
 	public static Path find(String name, String debianPackage) {
 		Optional<Path> found = locate(name);
@@ -32,8 +33,7 @@ public final class RequiredBinary {
 		if (Boolean.parseBoolean(System.getenv(REQUIRE_ENV))) {
 			Assertions.fail(reason + " and " + REQUIRE_ENV + "=true forbids skipping");
 		}
-		Assumptions.abort(reason + ": skipping");
-		throw new IllegalStateException("unreachable");
+		throw new TestAbortedException(reason + ": skipping");
 	}
 
 	private static Optional<Path> locate(String name) {

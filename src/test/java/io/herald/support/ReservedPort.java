@@ -7,8 +7,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * A loopback port where nothing listens, held by a bound but unconnected socket so that no other
- * socket can take it while a test points something at it (a closed port may be reused at once).
+ * A loopback port where nothing listens, held by a bound but unconnected socket so that
+ * no other socket can take it while a test points something at it (a closed port may be
+ * reused at once).
  */
 public final class ReservedPort implements AutoCloseable {
 

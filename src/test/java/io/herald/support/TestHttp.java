@@ -16,7 +16,8 @@ import org.springframework.web.client.RestClient;
 public final class TestHttp {
 
 	private static final RestClient CLIENT = RestClient.builder()
-		.requestFactory(new JdkClientHttpRequestFactory(HttpClient.newBuilder().sslContext(TestTls.trustingAll()).build()))
+		.requestFactory(
+				new JdkClientHttpRequestFactory(HttpClient.newBuilder().sslContext(TestTls.trustingAll()).build()))
 		.build();
 
 	private TestHttp() {
@@ -39,14 +40,16 @@ public final class TestHttp {
 	}
 
 	/**
-	 * A client for the Herald on {@code https://localhost:port}, with bounded timeouts, that returns
-	 * every status rather than throwing.
+	 * A client for the Herald on {@code https://localhost:port}, with bounded timeouts,
+	 * that returns every status rather than throwing.
 	 */
 	public static RestClient client(int port) {
 		return builder(port).build();
 	}
 
-	/** {@link #client(int)} sending {@code token} as the bearer token with every request. */
+	/**
+	 * {@link #client(int)} sending {@code token} as the bearer token with every request.
+	 */
 	public static RestClient client(int port, String token) {
 		return builder(port).defaultHeader(HttpHeaders.AUTHORIZATION, TestTokens.bearer(token)).build();
 	}

@@ -7,7 +7,8 @@ import java.util.Map;
 import io.herald.security.TokenMinter;
 
 /**
- * Tokens for tests, signed with the fixed secret {@link HeraldIntegrationTest} configures.
+ * Tokens for tests, signed with the fixed secret {@link HeraldIntegrationTest}
+ * configures.
  */
 public final class TestTokens {
 

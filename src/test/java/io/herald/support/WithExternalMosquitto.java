@@ -8,14 +8,16 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Base for integration tests of Herald in front of a real Mosquitto: starts it before the class,
- * points Herald at it instead of the embedded broker, and stops it after the class. Each class
- * gets its own Herald, since each has its own Mosquitto.
+ * Base for integration tests of Herald in front of a real Mosquitto: starts it before the
+ * class, points Herald at it instead of the embedded broker, and stops it after the
+ * class. Each class gets its own Herald, since each has its own Mosquitto.
  */
 @DirtiesContext
 public abstract class WithExternalMosquitto {
 
-	/** The running broker; tests may stop and restart it (assigning the restarted one). */
+	/**
+	 * The running broker; tests may stop and restart it (assigning the restarted one).
+	 */
 	protected static MosquittoProcess mosquitto;
 
 	@BeforeAll
