@@ -24,17 +24,19 @@ import org.springframework.validation.annotation.Validated;
  * reached
  * @param connectTimeout how long to wait for a TCP connection to the broker
  * @param healthTimeout how long the health probe waits for the broker's CONNACK
+ * @param connackTimeout how long the feed and the REST publisher wait for the broker's
+ * CONNACK on each connection attempt before they give it up and retry
  * @param ioThreads event loop threads shared by the relay listener and every broker
- * connection
+ * connection ({@code 0}: one per available core)
  * @param username the user name Herald presents to the broker for every relayed browser
  * (the browser's own credentials never reach it), or none
- * @param password the password that goes with {@code username} ({@code 0}: one per
- * available core)
+ * @param password the password that goes with {@code username}
  */
 @Validated
 @ConfigurationProperties("herald.broker")
 public record BrokerProperties(@DefaultValue("true") boolean embedded,
 		@DefaultValue("1883") @Min(0) @Max(65535) int embeddedPort, URI url, @DefaultValue List<URI> failoverUrls,
 		@DefaultValue("5s") @NotNull Duration connectTimeout, @DefaultValue("3s") @NotNull Duration healthTimeout,
-		@DefaultValue("0") @Min(0) int ioThreads, String username, String password) {
+		@DefaultValue("10s") @NotNull Duration connackTimeout, @DefaultValue("0") @Min(0) int ioThreads,
+		String username, String password) {
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.herald.broker.BrokerClientFactory;
 import io.herald.broker.BrokerEndpoint;
 import io.herald.broker.BrokerProperties;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -15,7 +16,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
-import org.springframework.integration.mqtt.core.DefaultMqttPahoClientFactory;
 import org.springframework.integration.mqtt.inbound.MqttPahoMessageDrivenChannelAdapter;
 import org.springframework.integration.mqtt.support.MqttHeaders;
 import org.springframework.messaging.MessageHandler;
@@ -61,16 +61,20 @@ class FeedConfiguration {
 	}
 
 	@Bean
-	MqttPahoMessageDrivenChannelAdapter feedInbound(BrokerEndpoint endpoint, BrokerProperties broker,
-			FeedProperties properties) {
-		DefaultMqttPahoClientFactory clientFactory = new DefaultMqttPahoClientFactory();
-		clientFactory
-			.setConnectionOptions(connectOptions(endpoint, broker.connectTimeout(), properties.maxReconnectDelay()));
+	BrokerClientFactory feedClientFactory(BrokerEndpoint endpoint, BrokerProperties broker, FeedProperties properties) {
+		return new BrokerClientFactory(
+				connectOptions(endpoint, broker.connectTimeout(), properties.maxReconnectDelay()),
+				broker.connackTimeout(), "feed");
+	}
+
+	@Bean
+	MqttPahoMessageDrivenChannelAdapter feedInbound(BrokerClientFactory feedClientFactory, BrokerEndpoint endpoint,
+			BrokerProperties broker, FeedProperties properties) {
 		// A client id of its own per process, so that two Herald instances do not take
 		// over each other's session.
 		String clientId = "herald-feed-" + UUID.randomUUID().toString().substring(0, 8);
-		MqttPahoMessageDrivenChannelAdapter adapter = new MqttPahoMessageDrivenChannelAdapter(clientId, clientFactory,
-				properties.topics().toArray(String[]::new));
+		MqttPahoMessageDrivenChannelAdapter adapter = new MqttPahoMessageDrivenChannelAdapter(clientId,
+				feedClientFactory, properties.topics().toArray(String[]::new));
 		adapter.setQos(FEED_QOS);
 		adapter.setCompletionTimeout(broker.connectTimeout().toMillis());
 		// Handling a message is quick, and a broker that is down must not hold up

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.herald.broker.BrokerClientFactory;
 import io.herald.broker.BrokerEndpoint;
+import io.herald.broker.BrokerProperties;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,6 @@ import org.springframework.integration.MessageRejectedException;
 import org.springframework.integration.annotation.IntegrationComponentScan;
 import org.springframework.integration.channel.DirectChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
-import org.springframework.integration.mqtt.core.DefaultMqttPahoClientFactory;
 import org.springframework.integration.mqtt.outbound.MqttPahoMessageHandler;
 import org.springframework.integration.mqtt.support.MqttHeaders;
 import org.springframework.messaging.Message;
@@ -61,12 +62,20 @@ class PublishConfiguration {
 	}
 
 	@Bean
-	IntegrationFlow newsPublishFlow(BrokerEndpoint endpoint, PublishProperties properties) {
+	BrokerClientFactory publishClientFactory(BrokerEndpoint endpoint, BrokerProperties broker,
+			PublishProperties properties) {
+		return new BrokerClientFactory(connectOptions(endpoint, properties.timeout()), broker.connackTimeout(),
+				"publish");
+	}
+
+	@Bean
+	IntegrationFlow newsPublishFlow(BrokerClientFactory publishClientFactory, PublishProperties properties) {
 		return IntegrationFlow.from("newsPublishChannel")
 			// A message whose caller already gave up must not reach the broker late.
 			.filter(Message.class, PublishConfiguration::beforeDeadline,
 					(filter) -> filter.id("newsDeadlineCheck").throwExceptionOnRejection(true))
-			.handle(outboundAdapter(endpoint, properties.timeout()), (handler) -> handler.id("newsOutbound"))
+			.handle(outboundAdapter(publishClientFactory, properties.timeout()),
+					(handler) -> handler.id("newsOutbound"))
 			.get();
 	}
 
@@ -95,7 +104,7 @@ class PublishConfiguration {
 		return new NewsNotPublishedException("The broker did not accept the message: " + reason, failure);
 	}
 
-	private static MqttPahoMessageHandler outboundAdapter(BrokerEndpoint endpoint, Duration timeout) {
+	private static MqttConnectOptions connectOptions(BrokerEndpoint endpoint, Duration timeout) {
 		MqttConnectOptions options = new MqttConnectOptions();
 		options.setServerURIs(endpoint.serverUris());
 		options.setCleanSession(true);
@@ -104,8 +113,10 @@ class PublishConfiguration {
 		// Paho counts whole seconds, and 0 would mean waiting forever.
 		options.setConnectionTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
 		options.setMaxInflight(PUBLISHING_THREADS);
-		DefaultMqttPahoClientFactory clientFactory = new DefaultMqttPahoClientFactory();
-		clientFactory.setConnectionOptions(options);
+		return options;
+	}
+
+	private static MqttPahoMessageHandler outboundAdapter(BrokerClientFactory clientFactory, Duration timeout) {
 		String clientId = "herald-publish-" + UUID.randomUUID().toString().substring(0, 8);
 		MqttPahoMessageHandler handler = new MqttPahoMessageHandler(clientId, clientFactory);
 		handler.setAsync(false);

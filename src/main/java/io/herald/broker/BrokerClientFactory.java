@@ -1,0 +1,108 @@
+package io.herald.broker;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.integration.mqtt.core.DefaultMqttPahoClientFactory;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Paho clients for Herald's own broker connections (the feed and the REST publisher) that
+ * give up on a CONNACK after {@code herald.broker.connack-timeout}.
+ * <p>
+ * Paho 1.2 bounds only the TCP connect: once a broker has accepted the connection it
+ * waits for the CONNACK forever, and while that attempt is pending, every reconnect is
+ * refused as "connect already in progress". A broker that accepts connections and never
+ * answers would so keep the feed down until Herald restarts. Here an attempt still
+ * pending at the deadline is shut down as timed out, which Paho and Spring Integration
+ * treat like any failed attempt: the next server URI, then the reconnect with backoff.
+ */
+public final class BrokerClientFactory extends DefaultMqttPahoClientFactory implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(BrokerClientFactory.class);
+
+	private final Duration connackTimeout;
+
+	private final ScheduledExecutorService deadlines;
+
+	public BrokerClientFactory(MqttConnectOptions options, Duration connackTimeout, String name) {
+		setConnectionOptions(options);
+		this.connackTimeout = connackTimeout;
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+				daemonThreads(name + "-connack-deadline-"));
+		executor.setRemoveOnCancelPolicy(true);
+		this.deadlines = executor;
+	}
+
+	@Override
+	public IMqttAsyncClient getAsyncClientInstance(@Nullable String uri, String clientId) throws MqttException {
+		return new DeadlineClient((uri != null) ? uri : "tcp://NO_URL_PROVIDED", clientId);
+	}
+
+	@Override
+	public void destroy() {
+		this.deadlines.shutdownNow();
+	}
+
+	private static CustomizableThreadFactory daemonThreads(String prefix) {
+		CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
+		threads.setDaemon(true);
+		return threads;
+	}
+
+	private final class DeadlineClient extends MqttAsyncClient {
+
+		DeadlineClient(String uri, String clientId) throws MqttException {
+			super(uri, clientId, new MemoryPersistence());
+		}
+
+		/** Every attempt passes here, Paho's own reconnects included. */
+		@Override
+		public IMqttToken connect(MqttConnectOptions options, @Nullable Object userContext,
+				@Nullable IMqttActionListener callback) throws MqttException {
+			IMqttToken token = super.connect(options, userContext, callback);
+			scheduleDeadline(token);
+			return token;
+		}
+
+		private void scheduleDeadline(IMqttToken token) {
+			try {
+				BrokerClientFactory.this.deadlines.schedule(() -> enforceDeadline(token),
+						BrokerClientFactory.this.connackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				// Shutting down: nothing waits for this attempt any more.
+			}
+		}
+
+		private void enforceDeadline(IMqttToken token) {
+			if (token.isComplete() || !this.comms.isConnecting()) {
+				return;
+			}
+			logger.warn("No CONNACK from {} within {} (herald.broker.connack-timeout): giving up on this attempt",
+					getCurrentServerURI(), BrokerClientFactory.this.connackTimeout);
+			this.comms.shutdownConnection(null, new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT,
+					new TimeoutException("No CONNACK within " + BrokerClientFactory.this.connackTimeout)));
+			// With several server URIs, Paho goes on to the next one under the same
+			// token.
+			scheduleDeadline(token);
+		}
+
+	}
+
+}
