@@ -47,7 +47,7 @@ class FeedConfiguration {
 
 	@Bean
 	NewsHistory newsHistory(FeedProperties properties) {
-		return new NewsHistory(properties.historySize(), Clock.systemUTC());
+		return new NewsHistory(properties.historySize(), properties.historyBytes().toBytes(), Clock.systemUTC());
 	}
 
 	@Bean

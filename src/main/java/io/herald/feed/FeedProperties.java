@@ -12,6 +12,7 @@ import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -19,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param topics topic filters the feed subscribes to, at QoS 1
  * @param historySize how many of the newest received messages are kept in memory
+ * @param historyBytes the most memory the kept messages may take (their text counted at
+ * two bytes a character, plus 128 bytes each); the oldest go first when it is reached
  * @param maxReconnectDelay the longest pause between two reconnection attempts after the
  * broker went away (the pause doubles from one second up to this)
  */
@@ -26,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("herald.feed")
 record FeedProperties(@DefaultValue("/news/#") @NotEmpty List<String> topics,
 		@DefaultValue("1000") @Min(1) @Max(1_000_000) int historySize,
+		@DefaultValue("16MB") @NotNull DataSize historyBytes,
 		@DefaultValue("30s") @NotNull Duration maxReconnectDelay) {
 
 	FeedProperties {
@@ -39,6 +43,9 @@ record FeedProperties(@DefaultValue("/news/#") @NotEmpty List<String> topics,
 							"herald.feed.topics has an invalid filter '" + topic + "': " + ex.getMessage(), ex);
 				}
 			}
+		}
+		if (historyBytes != null && historyBytes.toBytes() < 1024) {
+			throw new IllegalArgumentException("herald.feed.history-bytes must be at least 1KB");
 		}
 		if (maxReconnectDelay != null && maxReconnectDelay.compareTo(Duration.ofSeconds(1)) < 0) {
 			throw new IllegalArgumentException("herald.feed.max-reconnect-delay must be at least 1s");

@@ -12,11 +12,23 @@ import io.herald.mqtt.TopicFilter;
 import org.springframework.util.Assert;
 
 /**
- * The newest messages the feed received, at most a fixed number, oldest dropped first.
+ * The newest messages the feed received, bounded both in count and in bytes, oldest
+ * dropped first.
+ * <p>
+ * Bytes are counted as the JVM holds the text at most (two bytes a character) plus a
+ * fixed allowance per message, so the budget bounds the heap the history takes whatever
+ * the payloads are.
  */
 class NewsHistory {
 
+	/**
+	 * Heap one kept message takes besides its text: the item, its strings and instant.
+	 */
+	static final int ITEM_OVERHEAD = 128;
+
 	private final NewsItem[] ring;
+
+	private final long maxBytes;
 
 	private final Clock clock;
 
@@ -25,9 +37,16 @@ class NewsHistory {
 	/** Id of the next message; also how many were ever added, since ids start at 1. */
 	private long nextId = 1;
 
-	NewsHistory(int capacity, Clock clock) {
+	/** Id of the oldest message kept ({@code nextId} when none is). */
+	private long oldestId = 1;
+
+	private long bytes;
+
+	NewsHistory(int capacity, long maxBytes, Clock clock) {
 		Assert.isTrue(capacity > 0, "History capacity must be positive");
+		Assert.isTrue(maxBytes > 0, "History byte budget must be positive");
 		this.ring = new NewsItem[capacity];
+		this.maxBytes = maxBytes;
 		this.clock = clock;
 	}
 
@@ -35,18 +54,50 @@ class NewsHistory {
 		return this.ring.length;
 	}
 
-	/** Keep a received message, dropping the oldest one when full. */
+	/** Bytes the kept messages are counted for. */
+	long bytes() {
+		this.lock.readLock().lock();
+		try {
+			return this.bytes;
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
+	 * Keep a received message, dropping the oldest ones while either bound is exceeded
+	 * (the newest message is always kept).
+	 */
 	NewsItem add(String topic, String payload, int qos, boolean retained) {
 		this.lock.writeLock().lock();
 		try {
+			if (this.nextId - this.oldestId == this.ring.length) {
+				dropOldest();
+			}
 			NewsItem item = new NewsItem(this.nextId, topic, payload, qos, retained, this.clock.instant());
 			this.ring[slot(this.nextId)] = item;
 			this.nextId++;
+			this.bytes += sizeOf(item);
+			while (this.bytes > this.maxBytes && this.oldestId < this.nextId - 1) {
+				dropOldest();
+			}
 			return item;
 		}
 		finally {
 			this.lock.writeLock().unlock();
 		}
+	}
+
+	static long sizeOf(NewsItem item) {
+		return ITEM_OVERHEAD + 2L * (item.topic().length() + item.payload().length());
+	}
+
+	private void dropOldest() {
+		int slot = slot(this.oldestId);
+		this.bytes -= sizeOf(this.ring[slot]);
+		this.ring[slot] = null;
+		this.oldestId++;
 	}
 
 	/**
@@ -65,8 +116,7 @@ class NewsHistory {
 		List<NewsItem> found = new ArrayList<>(Math.min(limit, this.ring.length));
 		this.lock.readLock().lock();
 		try {
-			long oldest = Math.max(1, this.nextId - this.ring.length);
-			for (long id = this.nextId - 1; id >= oldest && found.size() < limit; id--) {
+			for (long id = this.nextId - 1; id >= this.oldestId && found.size() < limit; id--) {
 				NewsItem item = this.ring[slot(id)];
 				if (filter.matches(item.topic()) && visible.test(item.topic())) {
 					found.add(item);

@@ -14,7 +14,7 @@ class NewsHistoryTests {
 
 	private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
 
-	private final NewsHistory history = new NewsHistory(3, Clock.fixed(NOW, ZoneOffset.UTC));
+	private final NewsHistory history = new NewsHistory(3, 1_000_000, Clock.fixed(NOW, ZoneOffset.UTC));
 
 	@Test
 	void returnsMatchingMessagesNewestFirst() {
@@ -35,6 +35,39 @@ class NewsHistoryTests {
 		}
 
 		assertThat(this.history.newest(TopicFilter.of("#"), 10)).extracting(NewsItem::id).containsExactly(7L, 6L, 5L);
+	}
+
+	@Test
+	void keepsOnlyWhatFitsTheByteBudgetNewestFirst() {
+		long oneMessage = NewsHistory.ITEM_OVERHEAD + 2 * ("/news/1".length() + 100);
+		NewsHistory small = new NewsHistory(100, 2 * oneMessage, Clock.fixed(NOW, ZoneOffset.UTC));
+		for (int i = 1; i <= 5; i++) {
+			small.add("/news/" + i, "x".repeat(100), 1, false);
+		}
+
+		assertThat(small.newest(TopicFilter.of("#"), 10)).extracting(NewsItem::id).containsExactly(5L, 4L);
+		assertThat(small.bytes()).isEqualTo(2 * oneMessage);
+	}
+
+	@Test
+	void keepsTheNewestMessageEvenWhenItAloneExceedsTheBudget() {
+		NewsHistory small = new NewsHistory(100, 1024, Clock.fixed(NOW, ZoneOffset.UTC));
+		small.add("/news/small", "a", 1, false);
+		small.add("/news/large", "y".repeat(4096), 1, false);
+
+		assertThat(small.newest(TopicFilter.of("#"), 10)).extracting(NewsItem::topic).containsExactly("/news/large");
+		small.add("/news/small", "b", 1, false);
+		assertThat(small.newest(TopicFilter.of("#"), 10)).extracting(NewsItem::payload).containsExactly("b");
+	}
+
+	@Test
+	void countsBytesBackDownAsMessagesLeaveByCount() {
+		for (int i = 1; i <= 10; i++) {
+			this.history.add("/news/" + i, "payload", 1, false);
+		}
+
+		assertThat(this.history.bytes()).isEqualTo(3 * NewsHistory.ITEM_OVERHEAD
+				+ 2 * ("/news/8".length() + "/news/9".length() + "/news/10".length() + 3 * "payload".length()));
 	}
 
 	@Test

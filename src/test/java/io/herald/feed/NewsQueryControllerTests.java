@@ -147,7 +147,7 @@ class NewsQueryControllerTests {
 
 		@Bean
 		NewsHistory newsHistory() {
-			return new NewsHistory(10, Clock.systemUTC());
+			return new NewsHistory(10, 1_000_000, Clock.systemUTC());
 		}
 
 	}
