@@ -24,7 +24,7 @@ class BrokerConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnProperty(name = "herald.broker.embedded", havingValue = "true", matchIfMissing = true)
 	EmbeddedBroker embeddedBroker(BrokerProperties properties) {
-		return EmbeddedBroker.start(properties.embeddedPort());
+		return EmbeddedBroker.start(properties.embeddedAddress(), properties.embeddedPort());
 	}
 
 	@Bean
@@ -36,7 +36,7 @@ class BrokerConfiguration {
 				throw new IllegalStateException(
 						"herald.broker.url must name the broker when herald.broker.embedded is false");
 			}
-			uri = URI.create("tcp://127.0.0.1:" + embedded.port());
+			uri = embedded.uri();
 		}
 		List<URI> uris = new ArrayList<>();
 		uris.add(uri);

@@ -1,5 +1,6 @@
 package io.herald.broker;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -16,8 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * Where the MQTT broker is: the embedded one, or an external one named by URL.
  *
  * @param embedded whether to start the embedded broker in this process
- * @param embeddedPort TCP port of the embedded broker on 127.0.0.1 ({@code 0} picks a
- * free port)
+ * @param embeddedPort TCP port of the embedded broker ({@code 0} picks a free port)
+ * @param embeddedAddress the address the embedded broker listens on: loopback, so that
+ * only Herald reaches it, unless set otherwise ({@code 0.0.0.0} in a container whose
+ * other containers publish to it)
  * @param url broker URL ({@code tcp://host:port} or {@code ssl://host:port}); defaults to
  * the embedded broker
  * @param failoverUrls further broker URLs, tried in order when the one before cannot be
@@ -35,7 +38,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("herald.broker")
 public record BrokerProperties(@DefaultValue("true") boolean embedded,
-		@DefaultValue("1883") @Min(0) @Max(65535) int embeddedPort, URI url, @DefaultValue List<URI> failoverUrls,
+		@DefaultValue("1883") @Min(0) @Max(65535) int embeddedPort,
+		@DefaultValue("127.0.0.1") @NotNull InetAddress embeddedAddress, URI url, @DefaultValue List<URI> failoverUrls,
 		@DefaultValue("5s") @NotNull Duration connectTimeout, @DefaultValue("3s") @NotNull Duration healthTimeout,
 		@DefaultValue("10s") @NotNull Duration connackTimeout, @DefaultValue("0") @Min(0) int ioThreads,
 		String username, String password) {

@@ -6,6 +6,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,11 +34,14 @@ final class EmbeddedBroker implements AutoCloseable {
 
 	private final Path workDirectory;
 
+	private final InetAddress address;
+
 	private final int port;
 
-	private EmbeddedBroker(EmbeddedHiveMQ hivemq, Path workDirectory, int port) {
+	private EmbeddedBroker(EmbeddedHiveMQ hivemq, Path workDirectory, InetAddress address, int port) {
 		this.hivemq = hivemq;
 		this.workDirectory = workDirectory;
+		this.address = address;
 		this.port = port;
 	}
 
@@ -46,8 +50,16 @@ final class EmbeddedBroker implements AutoCloseable {
 	 * {@code port} is 0.
 	 */
 	static EmbeddedBroker start(int requestedPort) {
-		int port = (requestedPort != 0) ? ensureFree(requestedPort) : freePort();
-		Path workDirectory = createWorkDirectory(port);
+		return start(InetAddress.getLoopbackAddress(), requestedPort);
+	}
+
+	/**
+	 * Start a broker listening on {@code address:port}, or on a free port when
+	 * {@code port} is 0.
+	 */
+	static EmbeddedBroker start(InetAddress address, int requestedPort) {
+		int port = (requestedPort != 0) ? ensureFree(address, requestedPort) : freePort(address);
+		Path workDirectory = createWorkDirectory(address, port);
 		EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
 			.withConfigurationFolder(workDirectory.resolve("conf"))
 			.withDataFolder(workDirectory.resolve("data"))
@@ -63,14 +75,26 @@ final class EmbeddedBroker implements AutoCloseable {
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			FileSystemUtils.deleteRecursively(workDirectory.toFile());
-			throw new IllegalStateException("Failed to start the embedded MQTT broker on 127.0.0.1:" + port, ex);
+			throw new IllegalStateException("Failed to start the embedded MQTT broker on " + hostPort(address, port),
+					ex);
 		}
-		logger.info("Embedded MQTT broker listening on 127.0.0.1:{}", port);
-		return new EmbeddedBroker(hivemq, workDirectory, port);
+		logger.info("Embedded MQTT broker listening on {}", hostPort(address, port));
+		return new EmbeddedBroker(hivemq, workDirectory, address, port);
 	}
 
 	int port() {
 		return this.port;
+	}
+
+	/** The URL Herald itself connects to: loopback when the broker listens everywhere. */
+	URI uri() {
+		InetAddress target = this.address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : this.address;
+		return URI.create("tcp://" + hostPort(target, this.port));
+	}
+
+	private static String hostPort(InetAddress address, int port) {
+		String host = address.getHostAddress();
+		return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
 	}
 
 	@Override
@@ -90,10 +114,10 @@ final class EmbeddedBroker implements AutoCloseable {
 		}
 	}
 
-	private static int ensureFree(int port) {
+	private static int ensureFree(InetAddress address, int port) {
 		try (ServerSocket socket = new ServerSocket()) {
 			socket.setReuseAddress(true);
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			socket.bind(new InetSocketAddress(address, port));
 			return port;
 		}
 		catch (BindException ex) {
@@ -104,8 +128,8 @@ final class EmbeddedBroker implements AutoCloseable {
 		}
 	}
 
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+	private static int freePort(InetAddress address) {
+		try (ServerSocket socket = new ServerSocket(0, 1, address)) {
 			return socket.getLocalPort();
 		}
 		catch (IOException ex) {
@@ -113,13 +137,13 @@ final class EmbeddedBroker implements AutoCloseable {
 		}
 	}
 
-	private static Path createWorkDirectory(int port) {
+	private static Path createWorkDirectory(InetAddress address, int port) {
 		try {
 			Path directory = Files.createTempDirectory("herald-broker-");
 			Files.createDirectories(directory.resolve("conf"));
 			Files.createDirectories(directory.resolve("data"));
 			Files.createDirectories(directory.resolve("extensions"));
-			Files.writeString(directory.resolve("conf").resolve("config.xml"), configXml(port));
+			Files.writeString(directory.resolve("conf").resolve("config.xml"), configXml(address, port));
 			return directory;
 		}
 		catch (IOException ex) {
@@ -127,14 +151,14 @@ final class EmbeddedBroker implements AutoCloseable {
 		}
 	}
 
-	private static String configXml(int port) {
+	private static String configXml(InetAddress address, int port) {
 		return """
 				<?xml version="1.0"?>
 				<hivemq>
 				    <listeners>
 				        <tcp-listener>
 				            <port>%d</port>
-				            <bind-address>127.0.0.1</bind-address>
+				            <bind-address>%s</bind-address>
 				        </tcp-listener>
 				    </listeners>
 				    <persistence>
@@ -144,7 +168,7 @@ final class EmbeddedBroker implements AutoCloseable {
 				        <enabled>false</enabled>
 				    </anonymous-usage-statistics>
 				</hivemq>
-				""".formatted(port);
+				""".formatted(port, address.getHostAddress());
 	}
 
 }

@@ -1,8 +1,10 @@
 package io.herald.broker;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -18,6 +20,55 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class EmbeddedBrokerTests {
+
+	@Test
+	void listensOnlyOnTheAddressItIsGiven() throws Exception {
+		InetAddress other = InetAddress.getByName("127.0.0.2");
+		try (EmbeddedBroker broker = EmbeddedBroker.start(other, 0)) {
+			assertThat(broker.uri()).isEqualTo(URI.create("tcp://127.0.0.2:" + broker.port()));
+			assertThat(accepts(other, broker.port())).isTrue();
+			assertThat(accepts(InetAddress.getLoopbackAddress(), broker.port())).isFalse();
+			assertThat(probe(broker.uri())).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+		}
+	}
+
+	@Test
+	void byDefaultListensOnLoopbackOnly() throws Exception {
+		try (EmbeddedBroker broker = EmbeddedBroker.start(0)) {
+			assertThat(broker.uri()).isEqualTo(URI.create("tcp://127.0.0.1:" + broker.port()));
+			assertThat(accepts(InetAddress.getLoopbackAddress(), broker.port())).isTrue();
+			assertThat(accepts(InetAddress.getByName("127.0.0.2"), broker.port())).isFalse();
+		}
+	}
+
+	@Test
+	void listeningEverywhereStillConnectsHeraldOverLoopback() throws Exception {
+		try (EmbeddedBroker broker = EmbeddedBroker.start(InetAddress.getByName("0.0.0.0"), 0)) {
+			assertThat(broker.uri()).isEqualTo(URI.create("tcp://127.0.0.1:" + broker.port()));
+			assertThat(accepts(InetAddress.getByName("127.0.0.2"), broker.port())).isTrue();
+			assertThat(probe(broker.uri())).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+		}
+	}
+
+	private static boolean accepts(InetAddress address, int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(address, port), 2000);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static MqttConnectReturnCode probe(URI uri) {
+		BrokerConnector connector = new BrokerConnector(new BrokerEndpoint(uri), Duration.ofSeconds(5));
+		try {
+			return new BrokerProbe(connector, Duration.ofSeconds(5)).probe().join();
+		}
+		finally {
+			connector.destroy();
+		}
+	}
 
 	@Test
 	void portZeroPicksAFreePortThatAcceptsMqtt() {
