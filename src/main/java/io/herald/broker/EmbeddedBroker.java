@@ -10,9 +10,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import org.slf4j.Logger;
@@ -30,7 +34,22 @@ final class EmbeddedBroker implements AutoCloseable {
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+	/**
+	 * Brokers of this JVM not stopped yet. At JVM exit they are all told to stop at once:
+	 * a broker takes about 4 s to stop, and contexts closed one after the other at exit
+	 * (as a test JVM's cached contexts are) would otherwise add those seconds up.
+	 */
+	private static final Set<EmbeddedBroker> running = ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedBroker::stopAllAtExit, "embedded-broker-exit"));
+	}
+
 	private final EmbeddedHiveMQ hivemq;
+
+	private final AtomicReference<CompletableFuture<Void>> stopping = new AtomicReference<>();
 
 	private final Path workDirectory;
 
@@ -79,7 +98,9 @@ final class EmbeddedBroker implements AutoCloseable {
 					ex);
 		}
 		logger.info("Embedded MQTT broker listening on {}", hostPort(address, port));
-		return new EmbeddedBroker(hivemq, workDirectory, address, port);
+		EmbeddedBroker broker = new EmbeddedBroker(hivemq, workDirectory, address, port);
+		running.add(broker);
+		return broker;
 	}
 
 	int port() {
@@ -100,7 +121,7 @@ final class EmbeddedBroker implements AutoCloseable {
 	@Override
 	public void close() {
 		try {
-			this.hivemq.stop().get(30, TimeUnit.SECONDS);
+			stopAsync().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 			this.hivemq.close();
 		}
 		catch (InterruptedException ex) {
@@ -110,7 +131,38 @@ final class EmbeddedBroker implements AutoCloseable {
 			logger.warn("Embedded MQTT broker did not stop cleanly", ex);
 		}
 		finally {
+			running.remove(this);
 			FileSystemUtils.deleteRecursively(this.workDirectory.toFile());
+		}
+	}
+
+	/** Starts stopping this broker, once; every caller gets the same completion. */
+	private CompletableFuture<Void> stopAsync() {
+		CompletableFuture<Void> stopped = new CompletableFuture<>();
+		if (!this.stopping.compareAndSet(null, stopped)) {
+			return this.stopping.get();
+		}
+		this.hivemq.stop().whenComplete((result, failure) -> {
+			if (failure != null) {
+				stopped.completeExceptionally(failure);
+			}
+			else {
+				stopped.complete(null);
+			}
+		});
+		return stopped;
+	}
+
+	private static void stopAllAtExit() {
+		CompletableFuture<?>[] all = running.stream().map(EmbeddedBroker::stopAsync).toArray(CompletableFuture[]::new);
+		try {
+			CompletableFuture.allOf(all).get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// Each broker's own close reports how it failed.
 		}
 	}
 
