@@ -7,8 +7,15 @@ import io.herald.mqtt.InvalidTopicException;
 import io.herald.mqtt.TopicFilter;
 import io.herald.security.IdentityResolver;
 import io.herald.security.TopicRights;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -35,6 +42,18 @@ class NewsQueryController {
 		this.identities = identities;
 	}
 
+	@Operation(summary = "The newest messages the feed received",
+			description = "Newest first, only topics the caller may subscribe to (anonymous rights without a token).",
+			security = @SecurityRequirement(name = "bearer"),
+			responses = { @ApiResponse(responseCode = "200", description = "The matching messages, newest first"),
+					@ApiResponse(responseCode = "400",
+							description = "filter is not a valid MQTT topic filter, or limit is below 1",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))),
+					@ApiResponse(responseCode = "401",
+							description = "A token that is invalid or expired, or no token while anonymous access is off",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))) })
 	@GetMapping("/api/news")
 	List<NewsItem> newest(@RequestParam(defaultValue = ALL) String filter,
 			@RequestParam(defaultValue = "" + DEFAULT_LIMIT) int limit, @Nullable Principal caller) {

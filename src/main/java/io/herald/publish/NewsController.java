@@ -7,10 +7,16 @@ import java.util.concurrent.CompletableFuture;
 
 import io.herald.security.IdentityResolver;
 import io.herald.security.TopicRights;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -40,8 +46,30 @@ class NewsController {
 	}
 
 	// No 'consumes' on the mappings: a wrong Content-Type then fails inside this
-	// controller, where
-	// PublishProblemHandler answers it as a problem detail.
+	// controller, where PublishProblemHandler answers it as a problem detail.
+	@Operation(summary = "Publish one message",
+			description = "Published at the QoS asked for; answered once the broker acknowledged it.",
+			security = @SecurityRequirement(name = "bearer"),
+			responses = { @ApiResponse(responseCode = "202", description = "The broker acknowledged the message"),
+					@ApiResponse(responseCode = "400",
+							description = "The body is not a valid message: each problem names its field",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))),
+					@ApiResponse(responseCode = "401", description = "No token, or a token that is invalid or expired",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))),
+					@ApiResponse(responseCode = "403",
+							description = "The token's rights do not cover a topic (publish)",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))),
+					@ApiResponse(responseCode = "413",
+							description = "The payload is larger than herald.publish.max-payload, or the body than herald.publish.max-request-size",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))),
+					@ApiResponse(responseCode = "503",
+							description = "The broker did not acknowledge in time (herald.publish.timeout) or is unreachable; Retry-After says when to try again",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))) })
 	@PostMapping("/api/news")
 	CompletableFuture<ResponseEntity<NewsReceipt>> publish(@RequestBody NewsRequest request,
 			@Nullable Principal caller) {
@@ -54,6 +82,30 @@ class NewsController {
 		return this.publisher.publish(news).thenApply((receipt) -> ResponseEntity.accepted().body(receipt));
 	}
 
+	@Operation(summary = "Publish several messages, in order",
+			description = "All or nothing at validation: one invalid message refuses the batch. Answered with "
+					+ "one receipt per message once the broker acknowledged them all.",
+			security = @SecurityRequirement(name = "bearer"),
+			responses = { @ApiResponse(responseCode = "202", description = "The broker acknowledged every message"),
+					@ApiResponse(responseCode = "400",
+							description = "The batch is empty or a message is invalid: each problem names its field ([i].topic)",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))),
+					@ApiResponse(responseCode = "401", description = "No token, or a token that is invalid or expired",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))),
+					@ApiResponse(responseCode = "403",
+							description = "The token's rights do not cover a topic (publish)",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))),
+					@ApiResponse(responseCode = "413",
+							description = "More messages than herald.publish.max-batch, a payload over herald.publish.max-payload, or a body over herald.publish.max-request-size",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))),
+					@ApiResponse(responseCode = "503",
+							description = "The broker did not acknowledge in time (herald.publish.timeout) or is unreachable; Retry-After says when to try again",
+							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+									schema = @Schema(implementation = ProblemDetail.class))) })
 	@PostMapping("/api/news/batch")
 	CompletableFuture<ResponseEntity<List<NewsReceipt>>> publishBatch(@RequestBody List<NewsRequest> requests,
 			@Nullable Principal caller) {

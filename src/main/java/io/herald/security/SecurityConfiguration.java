@@ -92,6 +92,9 @@ public class SecurityConfiguration {
 				.requestMatchers(relay.path())
 				.permitAll()
 				.requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")
+				.permitAll()
+				// The API's description: it describes, it does not act.
+				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
 				.permitAll();
 			if (properties.anonymous().enabled()) {
 				// Answered with the items the caller's rights cover, anonymous ones

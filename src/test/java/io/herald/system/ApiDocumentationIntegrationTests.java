@@ -1,0 +1,173 @@
+package io.herald.system;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+import io.herald.support.HeraldIntegrationTest;
+import io.herald.support.TestHttp;
+import io.herald.support.TestTokens;
+import io.herald.support.WithExternalMosquitto;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The OpenAPI document against the application itself: it lists every REST endpoint
+ * Spring MVC maps under {@code /api}, and every problem status it documents is one a real
+ * request gets, as a problem detail.
+ */
+@HeraldIntegrationTest
+@TestPropertySource(properties = { "herald.publish.timeout=1s", "herald.broker.health-timeout=1s" })
+class ApiDocumentationIntegrationTests extends WithExternalMosquitto {
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	@Qualifier("requestMappingHandlerMapping")
+	private RequestMappingHandlerMapping mappings;
+
+	@Test
+	void documentIsPublicAndListsEveryApiEndpointWithTheBearerScheme() {
+		JsonNode document = document();
+
+		TreeSet<String> mapped = new TreeSet<>();
+		for (RequestMappingInfo info : this.mappings.getHandlerMethods().keySet()) {
+			for (String pattern : info.getPatternValues()) {
+				if (pattern.startsWith("/api")) {
+					info.getMethodsCondition().getMethods().forEach((method) -> mapped.add(method + " " + pattern));
+				}
+			}
+		}
+		assertThat(mapped).isNotEmpty();
+		assertThat(documented(document)).containsExactlyElementsOf(mapped);
+		assertThat(document.at("/components/securitySchemes/bearer/scheme").asString("")).isEqualTo("bearer");
+		assertThat(document.at("/components/securitySchemes/bearer/bearerFormat").asString("")).isEqualTo("JWT");
+	}
+
+	@Test
+	void swaggerUiIsServed() {
+		ResponseEntity<String> ui = TestHttp.get("https://localhost:" + this.port + "/swagger-ui/index.html");
+
+		assertThat(ui.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(ui.getBody()).contains("Swagger UI");
+		assertThat(TestHttp.get("https://localhost:" + this.port + "/swagger-ui.html").getStatusCode().value())
+			.isBetween(200, 399);
+	}
+
+	@Test
+	void everyDocumentedProblemIsOneTheApiAnswers() {
+		JsonNode document = document();
+		Map<String, Function<RestClient, ResponseEntity<String>>> producers = producers();
+		List<String> problems = new ArrayList<>();
+		document.get("paths").properties().forEach((path) -> path.getValue().properties().forEach((operation) -> {
+			operation.getValue().get("responses").properties().forEach((response) -> {
+				if (Integer.parseInt(response.getKey()) >= 400) {
+					problems.add(operation.getKey().toUpperCase() + " " + path.getKey() + " " + response.getKey());
+				}
+			});
+		}));
+		// Last, since it takes the broker away.
+		problems.sort((a, b) -> Boolean.compare(a.endsWith("503"), b.endsWith("503")));
+		assertThat(problems).hasSizeGreaterThanOrEqualTo(10);
+		assertThat(producers.keySet()).containsAll(problems);
+
+		RestClient anonymous = TestHttp.client(this.port);
+		boolean brokerStopped = false;
+		for (String problem : problems) {
+			if (problem.endsWith("503") && !brokerStopped) {
+				mosquitto.stop();
+				brokerStopped = true;
+			}
+			ResponseEntity<String> answer = producers.get(problem).apply(anonymous);
+			assertThat(answer.getStatusCode().value()).as(problem)
+				.isEqualTo(Integer.parseInt(problem.substring(problem.lastIndexOf(' ') + 1)));
+			assertThat(answer.getHeaders().getContentType()).as(problem).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		}
+		mosquitto = mosquitto.restart();
+	}
+
+	/** For each documented problem, a request that should get it. */
+	private Map<String, Function<RestClient, ResponseEntity<String>>> producers() {
+		String admin = TestTokens.bearer(TestTokens.admin());
+		String subscriber = TestTokens.bearer(TestTokens.subscribing("/news/#"));
+		String publisher = TestTokens.bearer(TestTokens.publishing("/news/#"));
+		String tooLarge = "x".repeat(256 * 1024 + 1);
+		Map<String, Function<RestClient, ResponseEntity<String>>> producers = new LinkedHashMap<>();
+		producers.put("POST /api/news 400", (http) -> post(http, "/api/news", admin, Map.of("topic", "/news/+")));
+		producers.put("POST /api/news 401", (http) -> post(http, "/api/news", null, message("/news/a")));
+		producers.put("POST /api/news 403", (http) -> post(http, "/api/news", subscriber, message("/news/a")));
+		producers.put("POST /api/news 413",
+				(http) -> post(http, "/api/news", admin, Map.of("topic", "/news/a", "payload", tooLarge)));
+		producers.put("POST /api/news 503", (http) -> post(http, "/api/news", publisher, message("/news/a")));
+		producers.put("POST /api/news/batch 400", (http) -> post(http, "/api/news/batch", admin, List.of()));
+		producers.put("POST /api/news/batch 401",
+				(http) -> post(http, "/api/news/batch", "Bearer not-a-token", List.of(message("/news/a"))));
+		producers.put("POST /api/news/batch 403",
+				(http) -> post(http, "/api/news/batch", subscriber, List.of(message("/news/a"))));
+		producers.put("POST /api/news/batch 413",
+				(http) -> post(http, "/api/news/batch", admin, Collections.nCopies(1001, message("/news/a"))));
+		producers.put("POST /api/news/batch 503",
+				(http) -> post(http, "/api/news/batch", publisher, List.of(message("/news/a"))));
+		producers.put("GET /api/news 400",
+				(http) -> http.get().uri("/api/news?limit=0").retrieve().toEntity(String.class));
+		producers.put("GET /api/news 401",
+				(http) -> http.get()
+					.uri("/api/news")
+					.header(HttpHeaders.AUTHORIZATION, "Bearer not-a-token")
+					.retrieve()
+					.toEntity(String.class));
+		return producers;
+	}
+
+	private static Map<String, String> message(String topic) {
+		return Map.of("topic", topic, "payload", "documented");
+	}
+
+	private static ResponseEntity<String> post(RestClient http, String path, String authorization, Object body) {
+		RestClient.RequestBodySpec request = http.post().uri(path).contentType(MediaType.APPLICATION_JSON);
+		if (authorization != null) {
+			request.header(HttpHeaders.AUTHORIZATION, authorization);
+		}
+		return request.body(body).retrieve().toEntity(String.class);
+	}
+
+	private JsonNode document() {
+		ResponseEntity<JsonNode> answer = TestHttp.client(this.port)
+			.get()
+			.uri("/v3/api-docs")
+			.retrieve()
+			.toEntity(JsonNode.class);
+		assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
+		return answer.getBody();
+	}
+
+	private static TreeSet<String> documented(JsonNode document) {
+		TreeSet<String> operations = new TreeSet<>();
+		document.get("paths")
+			.properties()
+			.forEach((path) -> path.getValue()
+				.properties()
+				.forEach((operation) -> operations.add(operation.getKey().toUpperCase() + " " + path.getKey())));
+		return operations;
+	}
+
+}
