@@ -7,6 +7,8 @@ import java.util.UUID;
 import io.herald.broker.BrokerClientFactory;
 import io.herald.broker.BrokerEndpoint;
 import io.herald.broker.BrokerProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,12 +91,16 @@ class FeedConfiguration {
 	}
 
 	@Bean
-	IntegrationFlow feedFlow(NewsHistory history) {
+	IntegrationFlow feedFlow(NewsHistory history, MeterRegistry meters) {
+		Counter received = Counter.builder("herald.feed.messages")
+			.description("Messages the feed received from the broker")
+			.register(meters);
 		// A one-way handler: a reply-producing one logs "produced no reply" for every
 		// message, and
 		// commons-logging's SLF4J bridge formats debug messages before checking the
 		// level.
 		MessageHandler writer = (message) -> {
+			received.increment();
 			MessageHeaders headers = message.getHeaders();
 			// Paho's default converter delivers payloads as UTF-8 text.
 			history.add(headers.get(MqttHeaders.RECEIVED_TOPIC, String.class), (String) message.getPayload(),

@@ -14,6 +14,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
@@ -36,12 +39,30 @@ class NewsPublisher implements DisposableBean {
 
 	private final ExecutorService threads;
 
-	NewsPublisher(NewsGateway gateway, Duration timeout, Clock clock, int threadCount, int queueCapacity) {
+	private final Timer published;
+
+	private final Timer failed;
+
+	private final Timer rejected;
+
+	NewsPublisher(NewsGateway gateway, Duration timeout, Clock clock, int threadCount, int queueCapacity,
+			MeterRegistry meters) {
 		this.gateway = gateway;
+		this.published = outcome(meters, "published");
+		this.failed = outcome(meters, "failed");
+		this.rejected = outcome(meters, "rejected");
 		this.timeout = timeout;
 		this.clock = clock;
 		this.threads = new ThreadPoolExecutor(threadCount, threadCount, 0, TimeUnit.MILLISECONDS,
 				new ArrayBlockingQueue<>(queueCapacity), new CustomizableThreadFactory("herald-publish-"));
+	}
+
+	private static Timer outcome(MeterRegistry meters, String outcome) {
+		return Timer.builder("herald.publish.messages")
+			.description("Messages published through the REST API, by outcome, with the time the broker took to "
+					+ "acknowledge them")
+			.tag("outcome", outcome)
+			.register(meters);
 	}
 
 	/**
@@ -49,6 +70,7 @@ class NewsPublisher implements DisposableBean {
 	 * {@link NewsNotPublishedException}.
 	 */
 	CompletableFuture<NewsReceipt> publish(OutgoingNews news) {
+		long start = System.nanoTime();
 		String id = UUID.randomUUID().toString();
 		long deadline = this.clock.millis() + this.timeout.toMillis();
 		CompletableFuture<Void> sent;
@@ -58,13 +80,16 @@ class NewsPublisher implements DisposableBean {
 					this.threads);
 		}
 		catch (RejectedExecutionException ex) {
+			this.rejected.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 			return CompletableFuture
 				.failedFuture(new NewsNotPublishedException("Too many messages are waiting to be published", ex));
 		}
 		return sent.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS).handle((ignored, failure) -> {
 			if (failure != null) {
+				this.failed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 				throw notPublished(failure, List.of());
 			}
+			this.published.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 			return new NewsReceipt(id, news.topic(), news.qos(), news.retain(), this.clock.instant());
 		});
 	}

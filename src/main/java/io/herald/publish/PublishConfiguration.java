@@ -7,6 +7,7 @@ import java.util.UUID;
 import io.herald.broker.BrokerClientFactory;
 import io.herald.broker.BrokerEndpoint;
 import io.herald.broker.BrokerProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +47,9 @@ class PublishConfiguration {
 	static final int QUEUE_CAPACITY = 2_000;
 
 	@Bean
-	NewsPublisher newsPublisher(NewsGateway newsGateway, PublishProperties properties) {
+	NewsPublisher newsPublisher(NewsGateway newsGateway, PublishProperties properties, MeterRegistry meters) {
 		return new NewsPublisher(newsGateway, properties.timeout(), Clock.systemUTC(), PUBLISHING_THREADS,
-				QUEUE_CAPACITY);
+				QUEUE_CAPACITY, meters);
 	}
 
 	@Bean

@@ -41,7 +41,8 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 
 	private final BrowserStream browserStream;
 
-	private final MqttFramer brokerPackets = new MqttFramer(this::onPacket);
+	private final MqttFramer brokerPackets = new MqttFramer(
+			(type, remainingLength) -> packetSeen(RelayMetrics.Direction.TO_BROWSER, type));
 
 	/** What the browser sent before the broker channel was up, in order. */
 	private final Queue<ByteBuf> early = new ArrayDeque<>();
@@ -79,7 +80,9 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		this.chunkSize = Math.toIntExact(properties.bufferSize().toBytes());
 		// With a gate, it frames the browser's stream and tells of its DISCONNECT: one
 		// scan, not two.
-		this.browserStream = new BrowserStream((gate != null) ? null : new MqttFramer(this::onPacket),
+		this.browserStream = new BrowserStream(
+				(gate != null) ? null
+						: new MqttFramer((type, remainingLength) -> packetSeen(RelayMetrics.Direction.TO_BROKER, type)),
 				properties.maxFrameSize().toBytes());
 		this.admitted = (gate == null);
 		this.ping = properties.pingInterval().isZero() ? null
@@ -247,6 +250,7 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 			bytes.release();
 			return;
 		}
+		this.registry.metrics().toBroker(bytes.readableBytes());
 		if (channel == null) {
 			this.early.add(bytes);
 			return;
@@ -358,6 +362,7 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 			packet.release();
 			return;
 		}
+		this.registry.metrics().toBrowser(packet.readableBytes());
 		this.browser.send(packet);
 		this.browserUnflushed = true;
 		if (!this.browser.isWritable() && this.broker != null) {
@@ -366,8 +371,21 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 	}
 
 	@Override
-	public void disconnectSeen() {
-		this.disconnectSeen = true;
+	public void denied(RelayMetrics.Rule rule) {
+		this.registry.metrics().denied(rule);
+	}
+
+	@Override
+	public String endpoint() {
+		return this.browser.endpoint();
+	}
+
+	@Override
+	public void packetSeen(RelayMetrics.Direction direction, int type) {
+		this.registry.metrics().packet(direction, type);
+		if (type == MqttFramer.DISCONNECT) {
+			this.disconnectSeen = true;
+		}
 	}
 
 	@Override
@@ -413,6 +431,7 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		if (this.guard != null) {
 			this.guard.close();
 		}
+		this.registry.metrics().closed(cause.code());
 		this.browser.close(cause);
 	}
 
@@ -430,13 +449,6 @@ final class BrokerLink implements RelayedBrowser, MqttGuard.Output {
 		closeBrowser(cause);
 		if (this.broker != null) {
 			this.broker.close();
-		}
-	}
-
-	/** Either side sent DISCONNECT: the broker closing the connection next is normal. */
-	private void onPacket(int type, int remainingLength) {
-		if (type == MqttFramer.DISCONNECT) {
-			this.disconnectSeen = true;
 		}
 	}
 

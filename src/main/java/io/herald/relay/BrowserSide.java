@@ -44,6 +44,9 @@ interface BrowserSide {
 	/** Send a close frame after everything sent before it; nothing more is sent. */
 	void close(CloseCause cause);
 
+	/** The endpoint this browser came through, as the metrics name it. */
+	String endpoint();
+
 	/**
 	 * Whether the browser takes one chunk at a time, so the broker channel reads no more
 	 * than one chunk per read.

@@ -49,9 +49,13 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 	/** The connection limit this connection went over, or {@code 0}. */
 	private final int fullAt;
 
+	private final RelayMetrics metrics;
+
 	private ScheduledFuture<?> deadline;
 
-	HandshakeGuard(String path, OriginPolicy origins, AddressLimit addresses, Duration timeout, int fullAt) {
+	HandshakeGuard(String path, OriginPolicy origins, AddressLimit addresses, Duration timeout, int fullAt,
+			RelayMetrics metrics) {
+		this.metrics = metrics;
 		this.path = path;
 		this.origins = origins;
 		this.addresses = addresses;
@@ -93,29 +97,32 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 				context.fireChannelRead(request);
 				return;
 			}
-			refusal = new Refusal(HttpResponseStatus.TOO_MANY_REQUESTS, this.addresses.refusal(address));
+			refusal = new Refusal(RelayMetrics.Refusal.ADDRESS_LIMIT, HttpResponseStatus.TOO_MANY_REQUESTS,
+					this.addresses.refusal(address));
 		}
 		request.release();
+		this.metrics.refused(refusal.reason());
 		refuse(context, refusal, requestPath);
 	}
 
 	/** What is wrong with the request, or {@code null}. */
 	private Refusal check(FullHttpRequest request, String requestPath) {
 		if (request.decoderResult().isFailure()) {
-			return new Refusal(HttpResponseStatus.BAD_REQUEST,
+			return new Refusal(RelayMetrics.Refusal.MALFORMED, HttpResponseStatus.BAD_REQUEST,
 					"Malformed HTTP request: " + request.decoderResult().cause().getMessage());
 		}
 		if (!requestPath.equals(this.path)) {
-			return new Refusal(HttpResponseStatus.NOT_FOUND,
+			return new Refusal(RelayMetrics.Refusal.NOT_FOUND, HttpResponseStatus.NOT_FOUND,
 					"This port serves only the MQTT WebSocket endpoint " + this.path);
 		}
 		if (this.fullAt > 0) {
-			return new Refusal(HttpResponseStatus.SERVICE_UNAVAILABLE, "This listener already holds its maximum of "
-					+ this.fullAt + " connections (herald.relay.listener.max-connections)");
+			return new Refusal(RelayMetrics.Refusal.FULL, HttpResponseStatus.SERVICE_UNAVAILABLE,
+					"This listener already holds its maximum of " + this.fullAt
+							+ " connections (herald.relay.listener.max-connections)");
 		}
 		if (!HttpMethod.GET.equals(request.method())
 				|| !request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-			return new Refusal(HttpResponseStatus.BAD_REQUEST,
+			return new Refusal(RelayMetrics.Refusal.NOT_WEBSOCKET, HttpResponseStatus.BAD_REQUEST,
 					"Expected a WebSocket handshake (GET with Upgrade: websocket)");
 		}
 		List<String> offered = request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
@@ -123,11 +130,12 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 			.flatMap((header) -> List.of(header.split(",")).stream())
 			.anyMatch((protocol) -> MqttSubprotocolInterceptor.SUBPROTOCOLS.contains(protocol.trim()));
 		if (!mqtt) {
-			return new Refusal(HttpResponseStatus.BAD_REQUEST, MqttSubprotocolInterceptor.DETAIL);
+			return new Refusal(RelayMetrics.Refusal.SUBPROTOCOL, HttpResponseStatus.BAD_REQUEST,
+					MqttSubprotocolInterceptor.DETAIL);
 		}
 		String origin = request.headers().get(HttpHeaderNames.ORIGIN);
 		if (!this.origins.allows(origin, request.headers().get(HttpHeaderNames.HOST))) {
-			return new Refusal(HttpResponseStatus.FORBIDDEN, this.origins.refusal(origin));
+			return new Refusal(RelayMetrics.Refusal.ORIGIN, HttpResponseStatus.FORBIDDEN, this.origins.refusal(origin));
 		}
 		return null;
 	}
@@ -150,7 +158,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 		context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
 	}
 
-	private record Refusal(HttpResponseStatus status, String detail) {
+	private record Refusal(RelayMetrics.Refusal reason, HttpResponseStatus status, String detail) {
 
 	}
 

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ListenerRelay extends ChannelInboundHandlerAdapter implements BrowserSide {
 
+	/** How the metrics name the relay listener. */
+	static final String ENDPOINT = "listener";
+
 	private static final Logger logger = LoggerFactory.getLogger(ListenerRelay.class);
 
 	private final BrokerConnector connector;
@@ -192,6 +195,11 @@ final class ListenerRelay extends ChannelInboundHandlerAdapter implements Browse
 	@Override
 	public void readBrowser(boolean read) {
 		this.browser.config().setAutoRead(read);
+	}
+
+	@Override
+	public String endpoint() {
+		return ENDPOINT;
 	}
 
 	@Override

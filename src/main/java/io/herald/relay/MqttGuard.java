@@ -165,9 +165,7 @@ final class MqttGuard implements PacketStream.Handler {
 		if (!this.connectSeen && type != CONNECT) {
 			throw new MqttFramer.MalformedPacketException("the first packet must be CONNECT");
 		}
-		if (type == MqttFramer.DISCONNECT) {
-			this.out.disconnectSeen();
-		}
+		this.out.packetSeen(RelayMetrics.Direction.TO_BROKER, type);
 		return switch (type) {
 			case CONNECT -> {
 				if (this.connectSeen) {
@@ -271,6 +269,7 @@ final class MqttGuard implements PacketStream.Handler {
 		Throwable cause = (refusal.getCause() != null && refusal instanceof java.util.concurrent.CompletionException)
 				? refusal.getCause() : refusal;
 		logger.debug("[{}] CONNECT refused: {}", this.out.id(), cause.getMessage());
+		this.out.denied(RelayMetrics.Rule.CONNECT);
 		notAuthorized("Not authorized: " + cause.getMessage());
 	}
 
@@ -280,6 +279,7 @@ final class MqttGuard implements PacketStream.Handler {
 		}
 		this.rights = admission.rights();
 		if (connect.variableHeader().isWillFlag() && !this.rights.mayPublish(connect.payload().willTopic())) {
+			this.out.denied(RelayMetrics.Rule.CONNECT);
 			notAuthorized("Not authorized to publish the will to " + connect.payload().willTopic());
 			return;
 		}
@@ -372,6 +372,7 @@ final class MqttGuard implements PacketStream.Handler {
 			this.aliases.put(published.alias(), REFUSED_ALIAS);
 		}
 		logger.debug("[{}] PUBLISH refused", this.out.id());
+		this.out.denied(RelayMetrics.Rule.PUBLISH);
 		if (this.version != MqttVersion.MQTT_5) {
 			refuse(CloseCause.policy(CloseReasons.fit("Not authorized to publish to "
 					+ ((published.topic() == REFUSED_ALIAS) ? "a refused topic's alias" : published.topic()))));
@@ -518,13 +519,18 @@ final class MqttGuard implements PacketStream.Handler {
 		/** The CONNECT is let in: connect to the broker and send it what was passed. */
 		void admitted();
 
+		/** The gate refused a packet under {@code rule}. */
+		default void denied(RelayMetrics.Rule rule) {
+		}
+
 		/** Stop reading from the browser, or read again. */
 		void readBrowser(boolean read);
 
 		/**
-		 * Either side sent DISCONNECT: the broker closing the connection next is normal.
+		 * A packet of {@code type} begins, going {@code direction}: counted, and once
+		 * either side sent DISCONNECT, the broker closing the connection next is normal.
 		 */
-		void disconnectSeen();
+		void packetSeen(RelayMetrics.Direction direction, int type);
 
 		/** Close the browser after what was sent to it, and the broker at once. */
 		void refuse(CloseCause cause);

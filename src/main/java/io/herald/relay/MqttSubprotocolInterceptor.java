@@ -36,7 +36,10 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 
 	private final AddressLimit addresses;
 
-	MqttSubprotocolInterceptor(OriginPolicy origins, AddressLimit addresses) {
+	private final RelayMetrics metrics;
+
+	MqttSubprotocolInterceptor(OriginPolicy origins, AddressLimit addresses, RelayMetrics metrics) {
+		this.metrics = metrics;
 		this.origins = origins;
 		this.addresses = addresses;
 	}
@@ -46,23 +49,26 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 			Map<String, Object> attributes) throws Exception {
 		List<String> offered = request.getHeaders().getValuesAsList("Sec-WebSocket-Protocol");
 		if (offered.stream().noneMatch((protocol) -> SUBPROTOCOLS.contains(protocol.trim()))) {
-			return refuse(request, response, HttpStatus.BAD_REQUEST, DETAIL);
+			return refuse(request, response, RelayMetrics.Refusal.SUBPROTOCOL, HttpStatus.BAD_REQUEST, DETAIL);
 		}
 		String origin = request.getHeaders().getOrigin();
 		if (!this.origins.allows(origin, request.getHeaders().getFirst(HttpHeaders.HOST))) {
-			return refuse(request, response, HttpStatus.FORBIDDEN, this.origins.refusal(origin));
+			return refuse(request, response, RelayMetrics.Refusal.ORIGIN, HttpStatus.FORBIDDEN,
+					this.origins.refusal(origin));
 		}
 		String address = this.addresses.clientAddress(request.getRemoteAddress(),
 				request.getHeaders().getFirst("X-Forwarded-For"));
 		if (!this.addresses.tryOpen(address)) {
-			return refuse(request, response, HttpStatus.TOO_MANY_REQUESTS, this.addresses.refusal(address));
+			return refuse(request, response, RelayMetrics.Refusal.ADDRESS_LIMIT, HttpStatus.TOO_MANY_REQUESTS,
+					this.addresses.refusal(address));
 		}
 		attributes.put(CLIENT_ADDRESS, address);
 		return true;
 	}
 
-	private static boolean refuse(ServerHttpRequest request, ServerHttpResponse response, HttpStatus status,
-			String detail) throws IOException {
+	private boolean refuse(ServerHttpRequest request, ServerHttpResponse response, RelayMetrics.Refusal reason,
+			HttpStatus status, String detail) throws IOException {
+		this.metrics.refused(reason);
 		response.setStatusCode(status);
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		Map<String, Object> problem = new LinkedHashMap<>();

@@ -42,7 +42,11 @@ class RelayConfiguration implements WebSocketConfigurer {
 
 	private final AddressLimit addresses;
 
-	RelayConfiguration(RelayProperties properties, RelayWebSocketHandler handler, AddressLimit addresses) {
+	private final RelayRegistry relays;
+
+	RelayConfiguration(RelayProperties properties, RelayWebSocketHandler handler, AddressLimit addresses,
+			RelayRegistry relays) {
+		this.relays = relays;
 		this.properties = properties;
 		this.handler = handler;
 		this.addresses = addresses;
@@ -54,8 +58,8 @@ class RelayConfiguration implements WebSocketConfigurer {
 		handshakeHandler.setSupportedProtocols(MqttSubprotocolInterceptor.SUBPROTOCOLS.toArray(String[]::new));
 		registry.addHandler(this.handler, this.properties.path())
 			.setHandshakeHandler(handshakeHandler)
-			.addInterceptors(
-					new MqttSubprotocolInterceptor(new OriginPolicy(this.properties.allowedOrigins()), this.addresses))
+			.addInterceptors(new MqttSubprotocolInterceptor(new OriginPolicy(this.properties.allowedOrigins()),
+					this.addresses, this.relays.metrics()))
 			// Origins are checked by the interceptor, with the listener's rules.
 			.setAllowedOriginPatterns("*");
 	}

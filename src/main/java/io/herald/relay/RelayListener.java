@@ -181,7 +181,8 @@ public class RelayListener implements SmartLifecycle {
 			pipeline.addLast(new HttpServerCodec(4096, MAX_HANDSHAKE_BYTES, MAX_HANDSHAKE_BYTES));
 			pipeline.addLast(new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
 			pipeline.addLast(new HandshakeGuard(RelayListener.this.properties.path(), this.origins, this.addresses,
-					RelayListener.this.properties.listener().handshakeTimeout(), full ? maxConnections : 0));
+					RelayListener.this.properties.listener().handshakeTimeout(), full ? maxConnections : 0,
+					RelayListener.this.registry.metrics()));
 			ListenerRelay relay = new ListenerRelay(RelayListener.this.connector, RelayListener.this.registry,
 					RelayListener.this.properties, RelayListener.this.gate);
 			pipeline.addLast(relay.frameViolations());

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,18 @@ public class RelayRegistry implements MeterBinder, SmartLifecycle {
 	private volatile boolean running;
 
 	/**
+	 * The registries the relay counts into: empty until Spring binds this registry to the
+	 * application's, so that the relay's counters exist from the start.
+	 */
+	private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+
+	private final RelayMetrics metrics = new RelayMetrics(this.meters);
+
+	RelayMetrics metrics() {
+		return this.metrics;
+	}
+
+	/**
 	 * Track a new connection.
 	 * @return {@code false} if Herald is shutting down and the connection must go away
 	 */
@@ -44,6 +57,11 @@ public class RelayRegistry implements MeterBinder, SmartLifecycle {
 	/** How many browsers are relayed right now. */
 	public int size() {
 		return this.connections.size();
+	}
+
+	/** How many browsers are relayed right now through {@code endpoint}. */
+	long size(String endpoint) {
+		return this.connections.stream().filter((connection) -> connection.endpoint().equals(endpoint)).count();
 	}
 
 	/** How many browsers have not yet taken the last chunk relayed to them. */
@@ -84,9 +102,13 @@ public class RelayRegistry implements MeterBinder, SmartLifecycle {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		Gauge.builder("herald.relay.connections", this.connections, Set::size)
-			.description("Browsers relayed to the broker right now")
-			.register(registry);
+		for (String endpoint : new String[] { ListenerRelay.ENDPOINT, WebServerRelay.ENDPOINT }) {
+			Gauge.builder("herald.relay.connections", this, (relay) -> relay.size(endpoint))
+				.description("Browsers relayed to the broker right now, by the endpoint they came through")
+				.tag("endpoint", endpoint)
+				.register(registry);
+		}
+		this.meters.add(registry);
 		Gauge.builder("herald.relay.awaiting-browser", this, RelayRegistry::awaitingBrowser)
 			.description("Relayed browsers holding back their broker connection by not reading yet")
 			.register(registry);

@@ -8,6 +8,9 @@ interface RelayedBrowser {
 	/** The connection id used in log lines. */
 	String id();
 
+	/** The endpoint it came through: {@code listener} or {@code web}. */
+	String endpoint();
+
 	/** Whether relayed bytes are waiting for this browser to read them. */
 	boolean awaitingBrowser();
 

@@ -117,6 +117,7 @@ final class Subscriptions implements PacketStream.Handler {
 		for (int i = 0; i < codes.length; i++) {
 			String filter = checked(requested.get(i).topicFilter(), original);
 			if (!rights.maySubscribe(receiving(filter))) {
+				this.out.denied(RelayMetrics.Rule.SUBSCRIBE);
 				codes[i] = (version == MqttVersion.MQTT_5) ? MqttReplies.NOT_AUTHORIZED : MqttReplies.FAILURE;
 			}
 			else if (!this.active.contains(filter) && !adding.contains(filter)
@@ -250,9 +251,7 @@ final class Subscriptions implements PacketStream.Handler {
 
 	@Override
 	public Handling begin(int type, int flags) {
-		if (type == MqttFramer.DISCONNECT) {
-			this.out.disconnectSeen();
-		}
+		this.out.packetSeen(RelayMetrics.Direction.TO_BROWSER, type);
 		if ((type == CONNACK && !this.connAckSeen) || (type == SUBACK && !this.awaiting.isEmpty())) {
 			this.handling = Handling.HOLD;
 		}

@@ -26,6 +26,9 @@ import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
  */
 final class WebServerRelay implements BrowserSide, BrowserBound.Listener {
 
+	/** How the metrics name the web server's endpoint. */
+	static final String ENDPOINT = "web";
+
 	private static final Logger logger = LoggerFactory.getLogger(WebServerRelay.class);
 
 	private final WebSocketSession browser;
@@ -137,6 +140,11 @@ final class WebServerRelay implements BrowserSide, BrowserBound.Listener {
 		else {
 			this.session.suspend();
 		}
+	}
+
+	@Override
+	public String endpoint() {
+		return ENDPOINT;
 	}
 
 	@Override

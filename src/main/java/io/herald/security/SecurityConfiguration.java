@@ -3,6 +3,7 @@ package io.herald.security;
 import java.util.List;
 
 import io.herald.relay.RelayProperties;
+import io.herald.system.MetricsProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -71,7 +72,7 @@ public class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain heraldSecurityFilterChain(HttpSecurity http, SecurityProperties properties,
-			RelayProperties relay, ObjectProvider<JwtDecoder> decoder) throws Exception {
+			RelayProperties relay, MetricsProperties metrics, ObjectProvider<JwtDecoder> decoder) throws Exception {
 		http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			// Bearer tokens are not sent by browsers on their own, so requests carrying
 			// them need no CSRF token.
@@ -96,6 +97,9 @@ public class SecurityConfiguration {
 				// The API's description: it describes, it does not act.
 				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
 				.permitAll();
+			if (metrics.publicAccess()) {
+				requests.requestMatchers("/actuator/prometheus").permitAll();
+			}
 			if (properties.anonymous().enabled()) {
 				// Answered with the items the caller's rights cover, anonymous ones
 				// without a token.

@@ -14,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class NewsPublisherTests {
 	private final StubGateway gateway = new StubGateway();
 
 	private final NewsPublisher publisher = new NewsPublisher(this.gateway, Duration.ofMillis(300),
-			Clock.fixed(NOW, ZoneOffset.UTC), 2, 10);
+			Clock.fixed(NOW, ZoneOffset.UTC), 2, 10, new SimpleMeterRegistry());
 
 	@AfterEach
 	void stopPublisher() throws InterruptedException {

@@ -242,7 +242,7 @@ final class FuzzSession implements MqttGuard.Output, RelayAccess {
 	}
 
 	@Override
-	public void disconnectSeen() {
+	public void packetSeen(RelayMetrics.Direction direction, int type) {
 	}
 
 	@Override

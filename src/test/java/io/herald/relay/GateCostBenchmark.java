@@ -164,7 +164,7 @@ public final class GateCostBenchmark {
 		}
 
 		@Override
-		public void disconnectSeen() {
+		public void packetSeen(RelayMetrics.Direction direction, int type) {
 		}
 
 		@Override

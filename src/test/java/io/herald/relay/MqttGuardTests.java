@@ -580,7 +580,7 @@ class MqttGuardTests {
 		}
 
 		@Override
-		public void disconnectSeen() {
+		public void packetSeen(RelayMetrics.Direction direction, int type) {
 		}
 
 		@Override
