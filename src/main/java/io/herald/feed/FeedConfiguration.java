@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,6 +51,11 @@ class FeedConfiguration {
 	@Bean
 	NewsHistory newsHistory(FeedProperties properties) {
 		return new NewsHistory(properties.historySize(), properties.historyBytes().toBytes(), Clock.systemUTC());
+	}
+
+	@Bean
+	NewsStreams newsStreams(NewsHistory history, FeedProperties properties, JsonMapper json, MeterRegistry meters) {
+		return new NewsStreams(history, properties, json, meters);
 	}
 
 	@Bean

@@ -18,14 +18,28 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Turns bad queries to the feed's API into RFC 9457 problem details that name the
- * parameter.
+ * parameter, and a refused event stream into its 403 or 503.
  */
-@RestControllerAdvice(assignableTypes = NewsQueryController.class)
+@RestControllerAdvice(assignableTypes = { NewsQueryController.class, NewsStreamController.class })
 class FeedProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ProblemDetail invalidQuery(InvalidQueryException ex) {
 		return badParameter(ex.parameter(), ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail forbidden(NewsStreamController.StreamForbiddenException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, ex.getMessage());
+		problem.setTitle("Forbidden");
+		return problem;
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> unavailable(NewsStreams.UnavailableException ex) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "5")
+			.body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage()));
 	}
 
 	@Override

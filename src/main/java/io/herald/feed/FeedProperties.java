@@ -24,13 +24,21 @@ import org.springframework.validation.annotation.Validated;
  * two bytes a character, plus 128 bytes each); the oldest go first when it is reached
  * @param maxReconnectDelay the longest pause between two reconnection attempts after the
  * broker went away (the pause doubles from one second up to this)
+ * @param sseHeartbeat how often an idle Server-Sent Events stream gets a comment line, so
+ * that proxies keep it open and a vanished client is noticed
+ * @param sseQueue how many events a stream may fall behind before it is closed (its
+ * client reconnects with {@code Last-Event-ID} and is replayed what the history still
+ * holds)
+ * @param sseRetry the reconnection delay streams ask {@code EventSource} for
+ * @param sseMaxStreams the most streams open at once; beyond, 503
  */
 @Validated
 @ConfigurationProperties("herald.feed")
 record FeedProperties(@DefaultValue("/news/#") @NotEmpty List<String> topics,
 		@DefaultValue("1000") @Min(1) @Max(1_000_000) int historySize,
-		@DefaultValue("16MB") @NotNull DataSize historyBytes,
-		@DefaultValue("30s") @NotNull Duration maxReconnectDelay) {
+		@DefaultValue("16MB") @NotNull DataSize historyBytes, @DefaultValue("30s") @NotNull Duration maxReconnectDelay,
+		@DefaultValue("15s") @NotNull Duration sseHeartbeat, @DefaultValue("1000") @Min(1) int sseQueue,
+		@DefaultValue("5s") @NotNull Duration sseRetry, @DefaultValue("10000") @Min(1) int sseMaxStreams) {
 
 	FeedProperties {
 		if (topics != null) {
@@ -49,6 +57,9 @@ record FeedProperties(@DefaultValue("/news/#") @NotEmpty List<String> topics,
 		}
 		if (maxReconnectDelay != null && maxReconnectDelay.compareTo(Duration.ofSeconds(1)) < 0) {
 			throw new IllegalArgumentException("herald.feed.max-reconnect-delay must be at least 1s");
+		}
+		if (sseHeartbeat != null && sseHeartbeat.compareTo(Duration.ofMillis(100)) < 0) {
+			throw new IllegalArgumentException("herald.feed.sse-heartbeat must be at least 100ms");
 		}
 	}
 

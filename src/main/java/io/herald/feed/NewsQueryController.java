@@ -8,10 +8,13 @@ import io.herald.mqtt.TopicFilter;
 import io.herald.security.IdentityResolver;
 import io.herald.security.TopicRights;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
@@ -55,8 +58,15 @@ class NewsQueryController {
 							content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
 									schema = @Schema(implementation = ProblemDetail.class))) })
 	@GetMapping("/api/news")
-	List<NewsItem> newest(@RequestParam(defaultValue = ALL) String filter,
-			@RequestParam(defaultValue = "" + DEFAULT_LIMIT) int limit, @Nullable Principal caller) {
+	@Parameter(name = FilterQuery.NAME, in = ParameterIn.QUERY,
+			description = "An MQTT topic filter ('+' is the wildcard, not a space); all topics without one")
+	List<NewsItem> newest(@RequestParam(defaultValue = "" + DEFAULT_LIMIT) int limit, @Nullable Principal caller,
+			HttpServletRequest request) {
+		List<String> filters = FilterQuery.filters(request, ALL);
+		if (filters.size() > 1) {
+			throw new InvalidQueryException("filter", "may be given once here");
+		}
+		String filter = filters.get(0);
 		TopicFilter topicFilter;
 		try {
 			topicFilter = TopicFilter.of(filter);

@@ -20,7 +20,11 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Spring Security for the web server: bearer JWTs on the REST API and the actuator, the
@@ -33,7 +37,7 @@ import org.springframework.security.web.SecurityFilterChain;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
-@EnableConfigurationProperties({ SecurityProperties.class, RelayProperties.class })
+@EnableConfigurationProperties({ SecurityProperties.class, RelayProperties.class, MetricsProperties.class })
 public class SecurityConfiguration {
 
 	/**
@@ -43,6 +47,9 @@ public class SecurityConfiguration {
 	static final String ADMIN = "HERALD_ADMIN";
 
 	private static final String ENABLED = "herald.security.enabled";
+
+	/** The feed's event stream. */
+	private static final String STREAM = "/api/news/stream";
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = ENABLED, matchIfMissing = true)
@@ -103,7 +110,7 @@ public class SecurityConfiguration {
 			if (properties.anonymous().enabled()) {
 				// Answered with the items the caller's rights cover, anonymous ones
 				// without a token.
-				requests.requestMatchers(HttpMethod.GET, "/api/news").permitAll();
+				requests.requestMatchers(HttpMethod.GET, "/api/news", STREAM).permitAll();
 			}
 			requests.requestMatchers("/api/news", "/api/news/**")
 				.authenticated()
@@ -111,13 +118,26 @@ public class SecurityConfiguration {
 				.anyRequest()
 				.hasAuthority(ADMIN);
 		})
-			.oauth2ResourceServer((server) -> server
+			.oauth2ResourceServer((server) -> server.bearerTokenResolver(bearerTokens())
 				.jwt((jwt) -> jwt.decoder(decoder.getObject()).jwtAuthenticationConverter(authenticationConverter()))
 				.authenticationEntryPoint(problems)
 				.accessDeniedHandler(problems))
 			.exceptionHandling(
 					(exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems));
 		return http.build();
+	}
+
+	/**
+	 * The bearer token of a request: from its {@code Authorization} header, or, for the
+	 * event stream only, from an {@code access_token} query parameter, since
+	 * {@code EventSource} cannot set headers.
+	 */
+	static BearerTokenResolver bearerTokens() {
+		DefaultBearerTokenResolver headers = new DefaultBearerTokenResolver();
+		DefaultBearerTokenResolver stream = new DefaultBearerTokenResolver();
+		stream.setAllowUriQueryParameter(true);
+		RequestMatcher streamRequests = PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, STREAM);
+		return (request) -> (streamRequests.matches(request) ? stream : headers).resolve(request);
 	}
 
 	/** Grants {@value #ADMIN} to tokens whose rights cover every topic. */

@@ -9,10 +9,14 @@ import io.herald.mqtt.TopicFilter;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class NewsHistoryTests {
 
 	private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+
+	/** The epoch of a history begun at {@link #NOW}: its milliseconds in base 36. */
+	private static final String EPOCH = Long.toString(NOW.toEpochMilli(), 36);
 
 	private final NewsHistory history = new NewsHistory(3, 1_000_000, Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -25,7 +29,7 @@ class NewsHistoryTests {
 		List<NewsItem> sport = this.history.newest(TopicFilter.of("/news/+/sport"), 10);
 
 		assertThat(sport).extracting(NewsItem::payload).containsExactly("three", "one");
-		assertThat(sport.get(0)).isEqualTo(new NewsItem(3, "/news/usa/sport", "three", 2, false, NOW));
+		assertThat(sport.get(0)).isEqualTo(new NewsItem(3, EPOCH + "-3", "/news/usa/sport", "three", 2, false, NOW));
 	}
 
 	@Test
@@ -34,7 +38,8 @@ class NewsHistoryTests {
 			this.history.add("/news/" + i, "payload " + i, 1, false);
 		}
 
-		assertThat(this.history.newest(TopicFilter.of("#"), 10)).extracting(NewsItem::id).containsExactly(7L, 6L, 5L);
+		assertThat(this.history.newest(TopicFilter.of("#"), 10)).extracting(NewsItem::sequence)
+			.containsExactly(7L, 6L, 5L);
 	}
 
 	@Test
@@ -45,7 +50,7 @@ class NewsHistoryTests {
 			small.add("/news/" + i, "x".repeat(100), 1, false);
 		}
 
-		assertThat(small.newest(TopicFilter.of("#"), 10)).extracting(NewsItem::id).containsExactly(5L, 4L);
+		assertThat(small.newest(TopicFilter.of("#"), 10)).extracting(NewsItem::sequence).containsExactly(5L, 4L);
 		assertThat(small.bytes()).isEqualTo(2 * oneMessage);
 	}
 
@@ -76,7 +81,64 @@ class NewsHistoryTests {
 			this.history.add("/news/" + i, "payload " + i, 1, false);
 		}
 
-		assertThat(this.history.newest(TopicFilter.of("#"), 2)).extracting(NewsItem::id).containsExactly(3L, 2L);
+		assertThat(this.history.newest(TopicFilter.of("#"), 2)).extracting(NewsItem::sequence).containsExactly(3L, 2L);
+	}
+
+	@Test
+	void replaysWhatCameAfterAnIdOldestFirst() {
+		this.history.add("/news/a", "one", 1, false);
+		this.history.add("/news/b", "two", 1, false);
+		this.history.add("/news/a", "three", 1, false);
+
+		NewsHistory.Replay replay = this.history.after(EPOCH + "-1", (topic) -> topic.equals("/news/a"));
+
+		assertThat(replay.gap()).isFalse();
+		assertThat(replay.items()).extracting(NewsItem::payload).containsExactly("three");
+		assertThat(this.history.after(EPOCH + "-3", (topic) -> true).items()).isEmpty();
+		assertThat(this.history.newestId()).isEqualTo(EPOCH + "-3");
+	}
+
+	@Test
+	void tellsOfAGapWhenMessagesAfterTheIdAreNoLongerKept() {
+		for (int i = 1; i <= 6; i++) {
+			this.history.add("/news/" + i, "payload " + i, 1, false);
+		}
+
+		// 4 to 6 are kept: after 3 nothing is missing, after 2 message 3 is.
+		assertThat(this.history.after(EPOCH + "-3", (topic) -> true).gap()).isFalse();
+		NewsHistory.Replay replay = this.history.after(EPOCH + "-2", (topic) -> true);
+		assertThat(replay.gap()).isTrue();
+		assertThat(replay.horizon()).isEqualTo(EPOCH + "-3");
+		assertThat(replay.items()).extracting(NewsItem::sequence).containsExactly(4L, 5L, 6L);
+	}
+
+	@Test
+	void anIdOfAnotherEpochIsAGapBeforeEverythingKept() {
+		this.history.add("/news/a", "one", 1, false);
+
+		NewsHistory.Replay replay = this.history.after("1-99", (topic) -> true);
+
+		assertThat(replay.gap()).isTrue();
+		assertThat(replay.horizon()).isEqualTo(EPOCH + "-0");
+		assertThat(replay.items()).extracting(NewsItem::payload).containsExactly("one");
+	}
+
+	@Test
+	void refusesWhatIsNotAnIdOrNotYetGivenOut() {
+		this.history.add("/news/a", "one", 1, false);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> this.history.after("yesterday", (topic) -> true));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.history.after(EPOCH + "-2", (topic) -> true));
+	}
+
+	@Test
+	void tellsItsListenerOfEachMessageAsItIsAdded() {
+		List<String> told = new java.util.ArrayList<>();
+		this.history.listen((item) -> told.add(item.id()));
+
+		this.history.add("/news/a", "one", 1, false);
+
+		assertThat(told).containsExactly(EPOCH + "-1");
 	}
 
 	@Test

@@ -101,7 +101,7 @@ class NewsPublishIntegrationTests {
 		assertThat(item.get("payload").stringValue()).isEqualTo("goal");
 		assertThat(item.get("qos").intValue()).isZero();
 		assertThat(item.get("retained").booleanValue()).isFalse();
-		assertThat(item.get("id").longValue()).isPositive();
+		assertThat(item.get("id").asString()).matches("[0-9a-z]+-[1-9][0-9]*");
 		assertThat(item.get("receivedAt").stringValue()).isNotBlank();
 	}
 
@@ -119,7 +119,7 @@ class NewsPublishIntegrationTests {
 		JsonNode history = await().atMost(WAIT).until(() -> history(this.run + "/#"), (items) -> items.size() == 3);
 		assertThat(history.valueStream().map((item) -> item.get("payload").stringValue())).containsExactly("three",
 				"two", "one");
-		assertThat(history.get(0).get("id").longValue()).isGreaterThan(history.get(1).get("id").longValue());
+		assertThat(sequence(history.get(0))).isGreaterThan(sequence(history.get(1)));
 	}
 
 	@Test
@@ -201,6 +201,12 @@ class NewsPublishIntegrationTests {
 			.uri((uri) -> uri.path("/api/news").queryParam("filter", "{filter}").build(filter))
 			.retrieve()
 			.body(JsonNode.class);
+	}
+
+	/** The sequence part of a history id ({@code <epoch>-<sequence>}). */
+	private static long sequence(JsonNode item) {
+		String id = item.get("id").asString();
+		return Long.parseLong(id.substring(id.indexOf('-') + 1));
 	}
 
 }

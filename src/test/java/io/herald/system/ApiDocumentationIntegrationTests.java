@@ -1,5 +1,6 @@
 package io.herald.system;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 
+import io.herald.support.EventStreamClient;
 import io.herald.support.HeraldIntegrationTest;
 import io.herald.support.TestHttp;
 import io.herald.support.TestTokens;
@@ -35,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request gets, as a problem detail.
  */
 @HeraldIntegrationTest
-@TestPropertySource(properties = { "herald.publish.timeout=1s", "herald.broker.health-timeout=1s" })
+@TestPropertySource(properties = { "herald.publish.timeout=1s", "herald.broker.health-timeout=1s",
+		"herald.feed.sse-max-streams=1" })
 class ApiDocumentationIntegrationTests extends WithExternalMosquitto {
 
 	@LocalServerPort
@@ -135,6 +138,24 @@ class ApiDocumentationIntegrationTests extends WithExternalMosquitto {
 					.header(HttpHeaders.AUTHORIZATION, "Bearer not-a-token")
 					.retrieve()
 					.toEntity(String.class));
+		producers.put("GET /api/news/stream 400",
+				(http) -> http.get().uri("/api/news/stream?lastEventId=yesterday").retrieve().toEntity(String.class));
+		producers.put("GET /api/news/stream 401",
+				(http) -> http.get()
+					.uri("/api/news/stream")
+					.header(HttpHeaders.AUTHORIZATION, "Bearer not-a-token")
+					.retrieve()
+					.toEntity(String.class));
+		producers.put("GET /api/news/stream 403",
+				(http) -> http.get().uri("/api/news/stream?filter=/private/x").retrieve().toEntity(String.class));
+		producers.put("GET /api/news/stream 503", (http) -> {
+			// The one stream herald.feed.sse-max-streams allows here is taken.
+			try (EventStreamClient held = EventStreamClient
+				.open(URI.create("https://localhost:" + this.port + "/api/news/stream"), Map.of())) {
+				assertThat(held.status()).isEqualTo(200);
+				return http.get().uri("/api/news/stream").retrieve().toEntity(String.class);
+			}
+		});
 		return producers;
 	}
 
