@@ -68,6 +68,9 @@ class ConfigurationDefaultsTests {
 	 */
 	private static final Pattern COMMENTED_PROPERTY = Pattern.compile("(?m)^(\\s*)# ([a-z][a-z0-9-]*:(?: .*)?)$");
 
+	/** Javadoc tags and HTML, which a property's description must not carry. */
+	private static final Pattern JAVADOC_MARKUP = Pattern.compile("\\{@|</?[a-z]+>");
+
 	private static final ConfigurationPropertyName HERALD = ConfigurationPropertyName.of("herald");
 
 	private final Map<Class<?>, String> records = records();
@@ -150,8 +153,13 @@ class ConfigurationDefaultsTests {
 			.containsExactlyInAnyOrderElementsOf(this.properties.keySet());
 		List<String> problems = new ArrayList<>();
 		metadata.forEach((name, entry) -> {
-			if (!StringUtils.hasText((String) entry.get("description"))) {
+			String description = (String) entry.get("description");
+			if (!StringUtils.hasText(description)) {
 				problems.add(name + " has no description (its record's Javadoc @param)");
+			}
+			else if (JAVADOC_MARKUP.matcher(description).find()) {
+				// The processor copies the Javadoc as it is, and IDEs show it so.
+				problems.add(name + " has Javadoc markup in its description: " + description);
 			}
 			if (entry.containsKey("defaultValue")) {
 				Object value = entry.get("defaultValue");
