@@ -17,12 +17,12 @@ import org.springframework.validation.annotation.Validated;
  * Where the MQTT broker is: the embedded one, or an external one named by URL.
  *
  * @param embedded whether to start the embedded broker in this process
- * @param embeddedPort TCP port of the embedded broker ({@code 0} picks a free port)
+ * @param embeddedPort TCP port of the embedded broker (0 picks a free port)
  * @param embeddedAddress the address the embedded broker listens on: loopback, so that
- * only Herald reaches it, unless set otherwise ({@code 0.0.0.0} in a container whose
- * other containers publish to it)
- * @param url broker URL ({@code tcp://host:port} or {@code ssl://host:port}); defaults to
- * the embedded broker
+ * only Herald reaches it, unless set otherwise (0.0.0.0 in a container whose other
+ * containers publish to it)
+ * @param url broker URL (tcp://host:port or ssl://host:port); defaults to the embedded
+ * broker
  * @param failoverUrls further broker URLs, tried in order when the one before cannot be
  * reached
  * @param connectTimeout how long to wait for a TCP connection to the broker
@@ -30,10 +30,10 @@ import org.springframework.validation.annotation.Validated;
  * @param connackTimeout how long the feed and the REST publisher wait for the broker's
  * CONNACK on each connection attempt before they give it up and retry
  * @param ioThreads event loop threads shared by the relay listener and every broker
- * connection ({@code 0}: one per available core)
+ * connection (0: one per available core)
  * @param username the user name Herald presents to the broker for every relayed browser
  * (the browser's own credentials never reach it), or none
- * @param password the password that goes with {@code username}
+ * @param password the password that goes with username
  */
 @Validated
 @ConfigurationProperties("herald.broker")

@@ -14,14 +14,13 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Limits of the REST publish API.
  *
- * @param maxBatch the most messages one {@code POST /api/news/batch} may carry
+ * @param maxBatch the most messages one POST /api/news/batch may carry
  * @param maxPayload the largest payload of one message, in UTF-8 bytes
  * @param maxRequestSize the largest request body of a publish, single or batch, refused
  * before it is read when its length is declared and as soon as it is exceeded otherwise
  * @param timeout how long a message may take to be accepted by the broker (PUBACK for QoS
  * 1, PUBCOMP for QoS 2) before the request is answered 503
- * @param retryAfter what a 503 answer tells the client to wait in its {@code Retry-After}
- * header
+ * @param retryAfter what a 503 answer tells the client to wait in its Retry-After header
  */
 @Validated
 @ConfigurationProperties("herald.publish")

@@ -26,10 +26,9 @@ import org.springframework.validation.annotation.Validated;
  * @param socketBufferSize the size of each of Tomcat's per-connection socket and
  * WebSocket buffers
  * @param sendTimeout how long a browser may leave a relayed chunk unread before it is
- * disconnected ({@code 0} waits forever)
- * @param allowedOrigins origin patterns allowed to open the WebSocket ({@code *} for
- * any); by default the host the handshake was addressed to, on any port, and
- * {@code https://localhost:*}
+ * disconnected (0 waits forever)
+ * @param allowedOrigins origin patterns allowed to open the WebSocket (* for any); by
+ * default the host the handshake was addressed to, on any port, and https://localhost:*
  * @param listener Herald's own WebSocket listener for browsers, beside the web server
  * @param connectTimeout how long a browser has to send its MQTT CONNECT after the
  * handshake
@@ -39,11 +38,11 @@ import org.springframework.validation.annotation.Validated;
  * over it, the connection is closed with 1008
  * @param publishBurst the messages one connection may publish at once within that rate
  * @param maxConnectionsPerAddress the most connections one client address may hold on
- * both endpoints together ({@code 0}: no limit); beyond it, handshakes are answered 429
- * @param trustedProxies addresses or CIDR ranges of the proxies whose
- * {@code X-Forwarded-For} names the client; from anyone else the header is ignored
+ * both endpoints together (0: no limit); beyond it, handshakes are answered 429
+ * @param trustedProxies addresses or CIDR ranges of the proxies whose X-Forwarded-For
+ * names the client; from anyone else the header is ignored
  * @param pingInterval how often a WebSocket ping goes to each browser; one that sent
- * nothing back for two intervals is disconnected with 1011 ({@code 0}: no pings)
+ * nothing back for two intervals is disconnected with 1011 (0: no pings)
  */
 @Validated
 @ConfigurationProperties("herald.relay")
@@ -75,11 +74,11 @@ public record RelayProperties(@DefaultValue("/mqtt") @Pattern(regexp = "/.*") St
 	 * the web server does, with the same certificate.
 	 *
 	 * @param enabled whether to open the listener
-	 * @param port the listener's port ({@code 0} picks a free one and logs it)
+	 * @param port the listener's port (0 picks a free one and logs it)
 	 * @param address the address to bind (all interfaces when unset)
 	 * @param maxConnections the most connections the listener holds at once; a handshake
 	 * beyond them is answered 503 (each browser also holds a broker connection: allow two
-	 * descriptors per browser in {@code ulimit -n})
+	 * descriptors per browser in ulimit -n)
 	 * @param handshakeTimeout how long a new connection has to complete its WebSocket
 	 * handshake
 	 * @param publicUrl the URL browsers reach the listener at, when it is published

@@ -19,11 +19,11 @@ import org.springframework.validation.annotation.Validated;
  * Who may use Herald: how bearer tokens are checked, what anonymous clients may do, and
  * where Herald keeps the secret it generates for itself.
  *
- * @param enabled whether any check is made; {@code false} opens the REST API and gives
- * every relayed client every right
+ * @param enabled whether any check is made; false opens the REST API and gives every
+ * relayed client every right
  * @param jwt how tokens are verified
  * @param anonymous what clients without a token may do
- * @param dataDirectory folder of the generated {@code jwt-secret}
+ * @param dataDirectory folder of the generated jwt-secret file
  * @param adminToken the admin token logged at start when Herald signs tokens with its own
  * secret
  */
@@ -44,15 +44,13 @@ public record SecurityProperties(@DefaultValue("true") boolean enabled, @Default
 	 * of a JWK set; {@code exp} is always required.
 	 *
 	 * @param secret the HS256 key, used as its UTF-8 bytes; generated into the data
-	 * directory when neither it nor {@code jwkSetUri} is set
+	 * directory when neither it nor jwk-set-uri is set
 	 * @param jwkSetUri where the JWK set of an identity provider is served; when set,
-	 * tokens must be RS256 or ES256 signed by one of its keys and {@code secret} is not
-	 * used
-	 * @param issuer the {@code iss} every token must carry, checked only when set
-	 * @param audience a value the {@code aud} of every token must contain, checked only
+	 * tokens must be RS256 or ES256 signed by one of its keys and secret is not used
+	 * @param issuer the iss claim every token must carry, checked only when set
+	 * @param audience a value the aud claim of every token must contain, checked only
 	 * when set
-	 * @param clockSkew how far {@code exp} and {@code nbf} may be off, for clocks that
-	 * differ
+	 * @param clockSkew how far the exp and nbf claims may be off, for clocks that differ
 	 */
 	public record Jwt(@Nullable String secret, @Nullable URI jwkSetUri, @Nullable String issuer,
 			@Nullable String audience, @DefaultValue("60s") @NotNull Duration clockSkew) {

@@ -9,8 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Where Herald keeps the self-signed certificate it generates when TLS is on and no
  * certificate is configured.
  *
- * @param selfSignedDirectory folder holding {@code localhost.crt} and
- * {@code localhost.key}
+ * @param selfSignedDirectory folder holding localhost.crt and localhost.key
  */
 @ConfigurationProperties("herald.tls")
 public record TlsProperties(@DefaultValue("./data/tls") Path selfSignedDirectory) {
