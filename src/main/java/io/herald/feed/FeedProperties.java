@@ -27,9 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param sseHeartbeat how often an idle Server-Sent Events stream gets a comment line, so
  * that proxies keep it open and a vanished client is noticed
  * @param sseQueue how many events a stream may fall behind before it is closed (its
- * client reconnects with {@code Last-Event-ID} and is replayed what the history still
- * holds)
- * @param sseRetry the reconnection delay streams ask {@code EventSource} for
+ * client reconnects with Last-Event-ID and is replayed what the history still holds)
+ * @param sseRetry the reconnection delay streams ask EventSource for
  * @param sseMaxStreams the most streams open at once; beyond, 503
  */
 @Validated
