@@ -49,13 +49,13 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 	/** The connection limit this connection went over, or {@code 0}. */
 	private final int fullAt;
 
-	private final RelayMetrics metrics;
+	private final RelayRegistry relays;
 
 	private ScheduledFuture<?> deadline;
 
 	HandshakeGuard(String path, OriginPolicy origins, AddressLimit addresses, Duration timeout, int fullAt,
-			RelayMetrics metrics) {
-		this.metrics = metrics;
+			RelayRegistry relays) {
+		this.relays = relays;
 		this.path = path;
 		this.origins = origins;
 		this.addresses = addresses;
@@ -101,7 +101,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 					this.addresses.refusal(address));
 		}
 		request.release();
-		this.metrics.refused(refusal.reason());
+		this.relays.metrics().refused(refusal.reason());
 		refuse(context, refusal, requestPath);
 	}
 
@@ -119,6 +119,10 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 			return new Refusal(RelayMetrics.Refusal.FULL, HttpResponseStatus.SERVICE_UNAVAILABLE,
 					"This listener already holds its maximum of " + this.fullAt
 							+ " connections (herald.relay.listener.max-connections)");
+		}
+		if (!this.relays.accepting()) {
+			return new Refusal(RelayMetrics.Refusal.DRAINING, HttpResponseStatus.SERVICE_UNAVAILABLE,
+					RelayRegistry.DRAINING);
 		}
 		if (!HttpMethod.GET.equals(request.method())
 				|| !request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {

@@ -36,10 +36,10 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 
 	private final AddressLimit addresses;
 
-	private final RelayMetrics metrics;
+	private final RelayRegistry relays;
 
-	MqttSubprotocolInterceptor(OriginPolicy origins, AddressLimit addresses, RelayMetrics metrics) {
-		this.metrics = metrics;
+	MqttSubprotocolInterceptor(OriginPolicy origins, AddressLimit addresses, RelayRegistry relays) {
+		this.relays = relays;
 		this.origins = origins;
 		this.addresses = addresses;
 	}
@@ -47,6 +47,10 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
 			Map<String, Object> attributes) throws Exception {
+		if (!this.relays.accepting()) {
+			return refuse(request, response, RelayMetrics.Refusal.DRAINING, HttpStatus.SERVICE_UNAVAILABLE,
+					RelayRegistry.DRAINING);
+		}
 		List<String> offered = request.getHeaders().getValuesAsList("Sec-WebSocket-Protocol");
 		if (offered.stream().noneMatch((protocol) -> SUBPROTOCOLS.contains(protocol.trim()))) {
 			return refuse(request, response, RelayMetrics.Refusal.SUBPROTOCOL, HttpStatus.BAD_REQUEST, DETAIL);
@@ -68,7 +72,7 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 
 	private boolean refuse(ServerHttpRequest request, ServerHttpResponse response, RelayMetrics.Refusal reason,
 			HttpStatus status, String detail) throws IOException {
-		this.metrics.refused(reason);
+		this.relays.metrics().refused(reason);
 		response.setStatusCode(status);
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		Map<String, Object> problem = new LinkedHashMap<>();

@@ -59,7 +59,7 @@ class RelayConfiguration implements WebSocketConfigurer {
 		registry.addHandler(this.handler, this.properties.path())
 			.setHandshakeHandler(handshakeHandler)
 			.addInterceptors(new MqttSubprotocolInterceptor(new OriginPolicy(this.properties.allowedOrigins()),
-					this.addresses, this.relays.metrics()))
+					this.addresses, this.relays))
 			// Origins are checked by the interceptor, with the listener's rules.
 			.setAllowedOriginPatterns("*");
 	}
@@ -161,6 +161,11 @@ class RelayConfiguration implements WebSocketConfigurer {
 	@Bean
 	static RelayRegistry relayRegistry() {
 		return new RelayRegistry();
+	}
+
+	@Bean
+	RelayDrain relayDrain(RelayRegistry registry) {
+		return new RelayDrain(registry, this.properties.drainDelay());
 	}
 
 	@Bean(destroyMethod = "shutdown")

@@ -123,6 +123,15 @@ public class RelayListener implements SmartLifecycle {
 		return false;
 	}
 
+	/**
+	 * With the relay registry it depends on, after the drain: while Herald drains, this
+	 * port stays open and answers handshakes 503.
+	 */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 256;
+	}
+
 	@Override
 	public void stop() {
 		Channel channel = this.server;
@@ -182,7 +191,7 @@ public class RelayListener implements SmartLifecycle {
 			pipeline.addLast(new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
 			pipeline.addLast(new HandshakeGuard(RelayListener.this.properties.path(), this.origins, this.addresses,
 					RelayListener.this.properties.listener().handshakeTimeout(), full ? maxConnections : 0,
-					RelayListener.this.registry.metrics()));
+					RelayListener.this.registry));
 			ListenerRelay relay = new ListenerRelay(RelayListener.this.connector, RelayListener.this.registry,
 					RelayListener.this.properties, RelayListener.this.gate);
 			pipeline.addLast(relay.frameViolations());

@@ -42,7 +42,7 @@ final class RelayMetrics {
 	/** Why a WebSocket handshake was refused. */
 	enum Refusal {
 
-		MALFORMED, NOT_FOUND, FULL, NOT_WEBSOCKET, SUBPROTOCOL, ORIGIN, ADDRESS_LIMIT;
+		MALFORMED, NOT_FOUND, FULL, DRAINING, NOT_WEBSOCKET, SUBPROTOCOL, ORIGIN, ADDRESS_LIMIT;
 
 		String tag() {
 			return name().toLowerCase().replace('_', '-');

@@ -43,6 +43,9 @@ import org.springframework.validation.annotation.Validated;
  * names the client; from anyone else the header is ignored
  * @param pingInterval how often a WebSocket ping goes to each browser; one that sent
  * nothing back for two intervals is disconnected with 1011 (0: no pings)
+ * @param drainDelay on shutdown, how long Herald refuses new WebSocket handshakes with
+ * 503 (and reports itself unready) while its browsers stay connected, before it tells
+ * them to go away with 1001: time for a load balancer to stop sending browsers here
  */
 @Validated
 @ConfigurationProperties("herald.relay")
@@ -53,7 +56,7 @@ public record RelayProperties(@DefaultValue("/mqtt") @Pattern(regexp = "/.*") St
 		@DefaultValue("10s") @NotNull Duration connectTimeout, @DefaultValue("100") @Min(1) int maxSubscriptions,
 		@DefaultValue("100") @Min(1) int maxPublishRate, @DefaultValue("200") @Min(1) int publishBurst,
 		@DefaultValue("0") @Min(0) int maxConnectionsPerAddress, @DefaultValue List<String> trustedProxies,
-		@DefaultValue("30s") @NotNull Duration pingInterval) {
+		@DefaultValue("30s") @NotNull Duration pingInterval, @DefaultValue("0s") @NotNull Duration drainDelay) {
 
 	public RelayProperties {
 		if (bufferSize != null && bufferSize.toBytes() < 512) {
@@ -61,6 +64,9 @@ public record RelayProperties(@DefaultValue("/mqtt") @Pattern(regexp = "/.*") St
 		}
 		if (pingInterval != null && pingInterval.isNegative()) {
 			throw new IllegalArgumentException("herald.relay.ping-interval must not be negative");
+		}
+		if (drainDelay != null && drainDelay.isNegative()) {
+			throw new IllegalArgumentException("herald.relay.drain-delay must not be negative");
 		}
 		if (socketBufferSize != null && socketBufferSize.toBytes() < 1024) {
 			throw new IllegalArgumentException("herald.relay.socket-buffer-size must be at least 1KB");

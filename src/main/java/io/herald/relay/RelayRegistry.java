@@ -29,6 +29,12 @@ public class RelayRegistry implements MeterBinder, SmartLifecycle {
 
 	private volatile boolean running;
 
+	/** Until shutdown begins; also before start, which may come after the listener's. */
+	private volatile boolean accepting = true;
+
+	/** What a handshake refused while Herald shuts down is told. */
+	static final String DRAINING = "Herald is shutting down: connect again, another instance will take you";
+
 	/**
 	 * The registries the relay counts into: empty until Spring binds this registry to the
 	 * application's, so that the relay's counters exist from the start.
@@ -71,11 +77,36 @@ public class RelayRegistry implements MeterBinder, SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.accepting = true;
 		this.running = true;
+	}
+
+	/**
+	 * Whether new browsers are let in: not once Herald is shutting down, when their
+	 * handshakes are answered 503 on both endpoints.
+	 */
+	boolean accepting() {
+		return this.accepting;
+	}
+
+	/** Refuse new browsers from now on: Herald is shutting down. */
+	void refuseNewBrowsers() {
+		this.accepting = false;
+	}
+
+	/**
+	 * After the drain ({@link RelayDrain}, which stops first): tell the relayed browsers
+	 * to go away with 1001 and wait for them to leave. The relay listener, which depends
+	 * on this registry, is stopped just before.
+	 */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 256;
 	}
 
 	@Override
 	public void stop() {
+		this.accepting = false;
 		this.running = false;
 		int open = this.connections.size();
 		if (open == 0) {
