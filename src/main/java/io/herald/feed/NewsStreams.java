@@ -49,9 +49,10 @@ class NewsStreams implements SmartLifecycle {
 
 	private final Set<NewsStream> streams = ConcurrentHashMap.newKeySet();
 
-	private final ThreadPoolExecutor writers;
+	/** Made anew at each start: a paused context is stopped and started again. */
+	private volatile ThreadPoolExecutor writers;
 
-	private final ScheduledExecutorService heartbeats;
+	private volatile ScheduledExecutorService heartbeats;
 
 	private final byte[] retry;
 
@@ -65,9 +66,7 @@ class NewsStreams implements SmartLifecycle {
 		this.history = history;
 		this.properties = properties;
 		this.json = json;
-		int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-		this.writers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-				daemon("herald-sse-"));
+		this.writers = writers();
 		this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("herald-sse-heartbeat-"));
 		this.retry = ("retry: " + properties.sseRetry().toMillis() + "\n\n").getBytes(StandardCharsets.UTF_8);
 		this.events = Counter.builder("herald.feed.sse.events")
@@ -83,6 +82,12 @@ class NewsStreams implements SmartLifecycle {
 		Gauge.builder("herald.feed.sse.streams", this.streams, Set::size)
 			.description("Server-Sent Events streams open right now")
 			.register(meters);
+	}
+
+	private static ThreadPoolExecutor writers() {
+		int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+		return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+				daemon("herald-sse-"));
 	}
 
 	private static CustomizableThreadFactory daemon(String prefix) {
@@ -107,7 +112,8 @@ class NewsStreams implements SmartLifecycle {
 			throw new UnavailableException("Herald already holds its maximum of " + this.properties.sseMaxStreams()
 					+ " event streams (herald.feed.sse-max-streams)");
 		}
-		NewsStream stream = new NewsStream(wanted, this.properties.sseQueue(), this.writers, this.events, this::closed);
+		NewsStream stream = new NewsStream(wanted, this.properties.sseQueue(), (task) -> this.writers.execute(task),
+				this.events, this::closed);
 		stream.first(this.retry);
 		// No message can be added meanwhile: the replay ends where the live events begin.
 		this.history.exclusively(() -> {
@@ -175,6 +181,10 @@ class NewsStreams implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		if (this.writers.isShutdown()) {
+			this.writers = writers();
+			this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("herald-sse-heartbeat-"));
+		}
 		this.history.listen(this::received);
 		long heartbeat = this.properties.sseHeartbeat().toMillis();
 		this.heartbeats.scheduleWithFixedDelay(() -> this.streams.forEach(NewsStream::heartbeat), heartbeat, heartbeat,

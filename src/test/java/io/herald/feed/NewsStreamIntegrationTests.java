@@ -193,12 +193,19 @@ class NewsStreamIntegrationTests {
 
 	@Test
 	@DirtiesContext
-	void streamsEndCleanlyWhenHeraldStops() throws InterruptedException {
+	void streamsEndCleanlyWhenHeraldStopsAndWorkAgainAfterARestart() throws InterruptedException {
 		EventStreamClient stream = open("?filter=/news/%23", Map.of());
 		stream.nextEvent(WAIT);
 		this.streams.stop();
 		assertThat(stream.endedCleanly(WAIT)).isTrue();
 		assertThat(open("", Map.of()).status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE.value());
+
+		// A paused context is stopped and started again: streams work once more.
+		this.streams.start();
+		EventStreamClient again = open("?filter=/news/restarted", Map.of());
+		again.nextEvent(WAIT);
+		publish("/news/restarted", "back");
+		assertThat(payload(again.nextEvent(WAIT))).isEqualTo("back");
 	}
 
 	private double closes(String reason) {
