@@ -98,7 +98,9 @@ class BrokerKillIntegrationTests extends WithExternalMosquitto {
 		JsonNode broker = readiness(http).getBody().at("/components/broker");
 		assertThat(broker.get("status").stringValue()).isEqualTo("DOWN");
 		assertThat(broker.at("/details/error").stringValue()).contains("Connection refused");
+		long publishing = System.nanoTime();
 		ResponseEntity<JsonNode> refused = publish(http, "/while-gone");
+		long answered = System.nanoTime();
 		assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 		assertThat(refused.getHeaders().getFirst("Retry-After")).isEqualTo("5");
 		assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
@@ -126,7 +128,8 @@ class BrokerKillIntegrationTests extends WithExternalMosquitto {
 
 		closedAt.forEach((endpoint, at) -> System.out
 			.printf("Broker SIGKILL: %s browser closed with 1011 after %d ms%n", endpoint, millis(killed, at)));
-		System.out.printf("Broker SIGKILL: readiness DOWN after %d ms%n", millis(killed, down));
+		System.out.printf("Broker SIGKILL: readiness DOWN after %d ms, a REST publish answered 503 in %d ms%n",
+				millis(killed, down), millis(publishing, answered));
 		System.out.printf("Broker restart: listening after %d ms, readiness UP %d ms after it listened%n",
 				millis(restarting, restarted), millis(restarted, up));
 	}
