@@ -3,6 +3,7 @@ package io.herald.system;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,7 @@ import io.herald.support.TestHttp;
 import io.herald.support.TestTokens;
 import io.herald.support.WithExternalMosquitto;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -42,11 +44,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A SIGKILL to the broker, with a browser on each relay endpoint, and a new broker on the
- * same port: the browsers are closed with 1011 and the reason, readiness goes DOWN and
- * REST publishes get 503 with {@code Retry-After} while it is gone; once it is back,
- * readiness is UP, the feed has resubscribed, REST publishes are accepted and new
- * browsers on both endpoints subscribe and receive. Herald's own settings are the
- * defaults, so the printed timings are those a deployment sees.
+ * same port: the browsers are closed with 1011 and the reason, readiness goes DOWN, new
+ * browsers are refused with 1011 and REST publishes get 503 with {@code Retry-After}
+ * while it is gone; once it is back, readiness is UP, the feed has resubscribed, REST
+ * publishes are accepted and new browsers on both endpoints subscribe and receive.
+ * Herald's own settings are the defaults, so the printed timings are those a deployment
+ * sees.
  */
 @HeraldIntegrationTest
 class BrokerKillIntegrationTests extends WithExternalMosquitto {
@@ -99,12 +102,11 @@ class BrokerKillIntegrationTests extends WithExternalMosquitto {
 		assertThat(broker.get("status").stringValue()).isEqualTo("DOWN");
 		assertThat(broker.at("/details/error").stringValue()).contains("Connection refused");
 		long publishing = System.nanoTime();
-		ResponseEntity<JsonNode> refused = publish(http, "/while-gone");
+		assertPublishRefused(http);
 		long answered = System.nanoTime();
-		assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-		assertThat(refused.getHeaders().getFirst("Retry-After")).isEqualTo("5");
-		assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(refused.getBody().get("detail").stringValue()).startsWith("The broker did not accept the message");
+		for (RelayEndpoint endpoint : RelayEndpoint.values()) {
+			assertBrowserRefused(endpoint);
+		}
 
 		long restarting = System.nanoTime();
 		mosquitto = mosquitto.restart();
@@ -134,19 +136,30 @@ class BrokerKillIntegrationTests extends WithExternalMosquitto {
 				millis(restarting, restarted), millis(restarted, up));
 	}
 
+	private static void assertPublishRefused(RestClient http) {
+		ResponseEntity<JsonNode> refused = publish(http, "/while-gone");
+		assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(refused.getHeaders().getFirst("Retry-After")).isEqualTo("5");
+		assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(refused.getBody().get("detail").stringValue()).startsWith("The broker did not accept the message");
+	}
+
+	/** A browser arriving while no broker listens is told so, and why. */
+	private void assertBrowserRefused(RelayEndpoint endpoint) {
+		MqttWebSocketClient browser = MqttWebSocketClient.connect(endpoint.uri(this.context), "mqtt");
+		browser.send(connect("while-gone-", endpoint));
+		MqttConnAckMessage connAck = (MqttConnAckMessage) browser.awaitMessage(MqttMessageType.CONNACK);
+		assertThat(connAck.variableHeader().connectReturnCode()).as("%s CONNACK", endpoint)
+			.isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+		assertThat(browser.awaitCloseCode()).as("%s close code", endpoint).isEqualTo(1011);
+		assertThat(browser.closeReason()).as("%s close reason", endpoint)
+			.startsWith("Broker unreachable: ")
+			.contains("Connection refused");
+	}
+
 	private MqttWebSocketClient subscribedBrowser(RelayEndpoint endpoint, String clientIdPrefix) {
 		MqttWebSocketClient browser = MqttWebSocketClient.connect(endpoint.uri(this.context), "mqtt");
-		String token = TestTokens.subscribing("/news/#");
-		browser.send(MqttMessageBuilders.connect()
-			.protocolVersion(MqttVersion.MQTT_3_1_1)
-			.clientId(clientIdPrefix + endpoint.name().toLowerCase())
-			.cleanSession(true)
-			.keepAlive(30)
-			.hasUser(true)
-			.username("token")
-			.hasPassword(true)
-			.password(token.getBytes(StandardCharsets.UTF_8))
-			.build());
+		browser.send(connect(clientIdPrefix, endpoint));
 		MqttConnAckMessage connAck = (MqttConnAckMessage) browser.awaitMessage(MqttMessageType.CONNACK);
 		assertThat(connAck.variableHeader().connectReturnCode()).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
 		browser.send(MqttMessageBuilders.subscribe()
@@ -156,6 +169,20 @@ class BrokerKillIntegrationTests extends WithExternalMosquitto {
 		MqttSubAckMessage subAck = (MqttSubAckMessage) browser.awaitMessage(MqttMessageType.SUBACK);
 		assertThat(subAck.payload().reasonCodes()).containsExactly(1);
 		return browser;
+	}
+
+	private static MqttConnectMessage connect(String clientIdPrefix, RelayEndpoint endpoint) {
+		String token = TestTokens.subscribing("/news/#");
+		return MqttMessageBuilders.connect()
+			.protocolVersion(MqttVersion.MQTT_3_1_1)
+			.clientId(clientIdPrefix + endpoint.name().toLowerCase(Locale.ROOT))
+			.cleanSession(true)
+			.keepAlive(30)
+			.hasUser(true)
+			.username("token")
+			.hasPassword(true)
+			.password(token.getBytes(StandardCharsets.UTF_8))
+			.build();
 	}
 
 	private static String receivedTopic(MqttWebSocketClient browser) {
