@@ -1,6 +1,7 @@
 // One MQTT session over Herald's WebSocket relay, kept alive: reconnects with exponential backoff
-// and jitter after a failure or a drop, renews every subscription on each new session, and presents the token
-// current at each attempt, so a token changed or renewed meanwhile is the one that goes out.
+// and jitter after a failure or a drop, renews every subscription on each new session, and
+// presents the token current at each attempt, so a token changed or renewed meanwhile is the one
+// that goes out.
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 30000;
