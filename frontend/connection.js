@@ -1,6 +1,7 @@
 // One MQTT session over Herald's WebSocket relay, kept alive: reconnects with exponential backoff
-// after a failure or a drop, renews every subscription on each new session, and presents the token
-// current at each attempt, so a token changed or renewed meanwhile is the one that goes out.
+// and jitter after a failure or a drop, renews every subscription on each new session, and
+// presents the token current at each attempt, so a token changed or renewed meanwhile is the one
+// that goes out.
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 30000;
@@ -93,9 +94,8 @@ export class RelayConnection {
 
   failed(reason) {
     this.connected = false;
-    const seconds = Math.round(this.delay / 1000);
+    const seconds = Math.round(this.retryLater(reason) / 1000);
     this.listeners.onState('failed', `${reason}; retrying in ${seconds} s`);
-    this.retryLater(reason);
   }
 
   lost(response) {
@@ -107,10 +107,15 @@ export class RelayConnection {
     this.retryLater(response.errorMessage);
   }
 
+  /**
+   * Attempt again after between half and all of the backoff, at random, so that the browsers a
+   * broker crash dropped together do not all come back at the same moment; returns the delay.
+   */
   retryLater(reason) {
-    const delay = this.delay;
+    const delay = this.delay / 2 + Math.random() * (this.delay / 2);
     this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
     setTimeout(() => this.attempt('reconnecting', reason || ''), delay);
+    return delay;
   }
 
   sendSubscribe(filter, qos) {
