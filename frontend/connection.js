@@ -18,7 +18,9 @@ export class RelayConnection {
    * @param {string} url the relay's ws:// or wss:// URL
    * @param {function(): string} token asked on every connection attempt: the token to present as
    *     the MQTT password, or '' to connect anonymously
-   * @param {{onState: function(string, string), onMessage: function(object)}} listeners
+   * @param {{onState: function(string, string, object=), onMessage: function(object)}} listeners
+   *     onState's third argument, on a failed attempt, says whether the WebSocket itself failed
+   *     ({unreachable: true}) rather than the broker refusing the CONNECT
    */
   constructor(url, token, listeners) {
     this.url = url;
@@ -35,6 +37,17 @@ export class RelayConnection {
 
   start() {
     this.attempt('connecting', '');
+  }
+
+  /** Disconnects for good: no retry follows. */
+  stop() {
+    this.stopped = true;
+    this.connected = false;
+    try {
+      this.client.disconnect();
+    } catch (error) {
+      // Not connected: nothing to close.
+    }
   }
 
   /** Subscribe now if connected, and again on every reconnection. */
@@ -61,6 +74,9 @@ export class RelayConnection {
   }
 
   attempt(state, detail) {
+    if (this.stopped) {
+      return;
+    }
     this.listeners.onState(state, detail);
     const token = this.token();
     const options = {
@@ -69,7 +85,8 @@ export class RelayConnection {
       cleanSession: true,
       mqttVersion: 4,
       onSuccess: () => this.established(),
-      onFailure: (response) => this.failed(failureReason(response, token !== '')),
+      onFailure: (response) => this.failed(failureReason(response, token !== ''),
+          response.errorCode !== PAHO_CONNACK_REFUSED),
     };
     if (token) {
       options.userName = TOKEN_USER_NAME;
@@ -78,7 +95,7 @@ export class RelayConnection {
     try {
       this.client.connect(options);
     } catch (error) {
-      this.failed(error.message);
+      this.failed(error.message, true);
     }
   }
 
@@ -92,10 +109,10 @@ export class RelayConnection {
     }
   }
 
-  failed(reason) {
+  failed(reason, unreachable) {
     this.connected = false;
     const seconds = Math.round(this.retryLater(reason) / 1000);
-    this.listeners.onState('failed', `${reason}; retrying in ${seconds} s`);
+    this.listeners.onState('failed', `${reason}; retrying in ${seconds} s`, { unreachable });
   }
 
   lost(response) {
