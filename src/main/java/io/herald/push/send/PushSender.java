@@ -1,14 +1,11 @@
 package io.herald.push.send;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -27,7 +24,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Delivers push messages to push services in the background, never holding up the caller:
- * {@link #offer} queues a delivery or refuses it at once when
+ * {@link #offer} queues a delivery, or refuses it at once when
  * {@link PushSenderSettings#queueCapacity()} deliveries are already pending.
  * <p>
  * {@link PushSenderSettings#concurrency()} {@code herald-push-N} threads encrypt and
@@ -51,7 +48,7 @@ public final class PushSender implements AutoCloseable {
 
 	private final PushPlaintext plaintext;
 
-	private final PushRequests requests;
+	private final PushClient client;
 
 	private final RetryPolicy retries;
 
@@ -59,18 +56,14 @@ public final class PushSender implements AutoCloseable {
 
 	private final PushMeters meters;
 
-	/** Deliveries accepted and not finished, queued, in flight or waiting to retry. */
+	/** Deliveries accepted and not finished: queued, in flight or waiting to retry. */
 	private final AtomicInteger pending = new AtomicInteger();
 
-	private final Set<Delivery> waiting = ConcurrentHashMap.newKeySet();
+	private final Set<PushDelivery> waiting = ConcurrentHashMap.newKeySet();
 
 	private final ThreadPoolExecutor workers;
 
 	private final ScheduledThreadPoolExecutor timer;
-
-	private final ExecutorService httpThreads;
-
-	private final HttpClient client;
 
 	private volatile boolean closed;
 
@@ -78,21 +71,15 @@ public final class PushSender implements AutoCloseable {
 			MeterRegistry meters) {
 		this.settings = settings;
 		this.plaintext = new PushPlaintext(json, WebPushEncryption.MAX_PLAINTEXT);
-		this.requests = new PushRequests(settings, vapid);
+		this.client = new PushClient(settings, vapid, daemon("herald-push-http-"));
 		this.retries = new RetryPolicy(settings.initialBackoff(), settings.maxBackoff(), Clock.systemUTC());
 		this.outcomes = outcomes;
 		this.meters = new PushMeters(meters, this.pending);
+		// Unbounded as a queue, bounded by the pending count that offer() keeps.
 		this.workers = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), daemon("herald-push-"));
 		this.timer = new ScheduledThreadPoolExecutor(1, daemon("herald-push-retry-"));
 		this.timer.setRemoveOnCancelPolicy(true);
-		this.httpThreads = Executors.newCachedThreadPool(daemon("herald-push-http-"));
-		this.client = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_2)
-			.connectTimeout(settings.requestTimeout())
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.executor(this.httpThreads)
-			.build();
 	}
 
 	private static CustomizableThreadFactory daemon(String prefix) {
@@ -116,34 +103,29 @@ public final class PushSender implements AutoCloseable {
 			logger.debug("Push queue full ({} deliveries): dropped a message for {}", capacity, target);
 			return false;
 		}
-		return submit(new Delivery(target, message));
+		return submit(new PushDelivery(target, message));
 	}
 
-	private boolean submit(Delivery delivery) {
+	private boolean submit(PushDelivery delivery) {
 		try {
 			this.workers.execute(new Attempt(delivery));
 			return true;
 		}
 		catch (RejectedExecutionException ex) {
-			finish(delivery, Outcome.FAILED);
+			finish(Outcome.FAILED);
 			return false;
 		}
 	}
 
-	private void attempt(Delivery delivery) {
-		PushTarget target = delivery.target;
+	private void attempt(PushDelivery delivery) {
 		try {
-			if (delivery.body == null) {
-				delivery.body = this.encryption.encrypt(target.p256dh(), target.auth(),
-						this.plaintext.of(delivery.message));
-			}
-			delivery.attempts++;
-			HttpResponse<Void> response = this.client.send(
-					this.requests.build(target, delivery.message.topic(), delivery.body),
-					HttpResponse.BodyHandlers.discarding());
-			answered(delivery, response);
+			byte[] body = delivery.body(this.encryption, this.plaintext);
+			delivery.attempting();
+			answered(delivery, this.client.send(delivery.target(), delivery.message().topic(), body));
 		}
 		catch (IOException ex) {
+			// The class says enough (ConnectException, HttpTimeoutException), and no
+			// message can leak a URL.
 			retryLater(delivery, null, ex.getClass().getSimpleName());
 		}
 		catch (InterruptedException ex) {
@@ -151,51 +133,51 @@ public final class PushSender implements AutoCloseable {
 			fail(delivery, "interrupted by shutdown");
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Push to {} failed: {}", target, ex.getMessage());
-			finish(delivery, Outcome.FAILED);
+			fail(delivery, ex.getMessage());
 		}
 	}
 
-	private void answered(Delivery delivery, HttpResponse<Void> response) {
+	private void answered(PushDelivery delivery, HttpResponse<Void> response) {
 		int status = response.statusCode();
 		if (status >= 200 && status < 300) {
-			finish(delivery, Outcome.DELIVERED);
+			finish(Outcome.DELIVERED);
 		}
 		else if (status == 404 || status == 410) {
-			logger.debug("Push service answered {} for {}: the subscription is gone", status, delivery.target);
+			logger.debug("Push service answered {} for {}: the subscription is gone", status, delivery.target());
 			try {
-				this.outcomes.gone(delivery.target);
+				this.outcomes.gone(delivery.target());
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Failed to forget gone subscription {}", delivery.target.id(), ex);
+				logger.warn("Failed to forget gone subscription {}", delivery.target().id(), ex);
 			}
-			finish(delivery, Outcome.GONE);
+			finish(Outcome.GONE);
 		}
 		else if (status == 429 || status >= 500) {
 			retryLater(delivery, response.headers().firstValue("Retry-After").orElse(null), "status " + status);
 		}
 		else {
-			logger.warn("Push service refused the message for {} with status {}", delivery.target, status);
-			finish(delivery, Outcome.REJECTED);
+			logger.warn("Push service refused the message for {} with status {}", delivery.target(), status);
+			finish(Outcome.REJECTED);
 		}
 	}
 
-	private void retryLater(Delivery delivery, @Nullable String retryAfter, String reason) {
-		if (delivery.attempts >= this.settings.maxAttempts()) {
-			fail(delivery, reason + " after " + delivery.attempts + " attempts");
+	private void retryLater(PushDelivery delivery, @Nullable String retryAfter, String reason) {
+		if (delivery.attempts() >= this.settings.maxAttempts()) {
+			fail(delivery, reason + " after " + delivery.attempts() + " attempts");
 			return;
 		}
-		Duration delay = this.retries.delay(delivery.attempts, retryAfter);
+		Duration delay = this.retries.delay(delivery.attempts(), retryAfter);
 		if (this.retries.tooLong(delay)) {
-			fail(delivery,
-					reason + ", and the push service asks to wait " + delay + ", longer than the maximum backoff");
+			fail(delivery, reason + ", and the push service asks to wait " + delay + ", beyond the maximum backoff");
 			return;
 		}
-		logger.debug("Push to {} failed ({}), retrying in {}", delivery.target, reason, delay);
+		logger.debug("Push to {} failed ({}), retrying in {}", delivery.target(), reason, delay);
 		this.meters.count(Outcome.RETRIED);
 		this.waiting.add(delivery);
 		try {
 			this.timer.schedule(() -> {
+				// Whoever takes it out of the waiting set, this timer or stop(), handles
+				// it.
 				if (this.waiting.remove(delivery)) {
 					submit(delivery);
 				}
@@ -208,38 +190,38 @@ public final class PushSender implements AutoCloseable {
 		}
 	}
 
-	private void fail(Delivery delivery, String reason) {
-		logger.warn("Push to {} failed: {}", delivery.target, reason);
-		finish(delivery, Outcome.FAILED);
+	private void fail(PushDelivery delivery, @Nullable String reason) {
+		logger.warn("Push to {} failed: {}", delivery.target(), reason);
+		finish(Outcome.FAILED);
 	}
 
-	private void finish(Delivery delivery, Outcome outcome) {
+	private void finish(Outcome outcome) {
 		this.meters.count(outcome);
 		this.pending.decrementAndGet();
 	}
 
 	/**
 	 * Refuse new messages, drop the retries still waiting, and let the queued deliveries
-	 * finish within the timeout; what is left then is interrupted and counted as failed.
-	 * @return whether everything finished in time
+	 * finish within the timeout; those left then are interrupted and counted as failed.
+	 * @return whether the queued deliveries finished in time
 	 */
 	public boolean stop(Duration timeout) {
 		this.closed = true;
 		this.timer.shutdownNow();
-		for (Delivery delivery : this.waiting) {
+		for (PushDelivery delivery : this.waiting) {
 			if (this.waiting.remove(delivery)) {
-				fail(delivery, "the sender closed before its retry");
+				fail(delivery, "the sender stopped before its retry");
 			}
 		}
 		this.workers.shutdown();
 		boolean finished = awaitWorkers(timeout);
 		if (!finished) {
 			for (Runnable queued : this.workers.shutdownNow()) {
-				fail(((Attempt) queued).delivery, "the sender closed before it was sent");
+				fail(((Attempt) queued).delivery, "the sender stopped before it was sent");
 			}
 			awaitWorkers(Duration.ofSeconds(1));
 		}
-		this.httpThreads.shutdownNow();
+		this.client.close();
 		return finished;
 	}
 
@@ -259,33 +241,14 @@ public final class PushSender implements AutoCloseable {
 		stop(CLOSE_TIMEOUT);
 	}
 
-	/** One message for one subscription, across its attempts. */
-	private static final class Delivery {
-
-		private final PushTarget target;
-
-		private final PushMessage message;
-
-		/** Encrypted once, at the first attempt: retries send the same bytes. */
-		private byte @Nullable [] body;
-
-		private int attempts;
-
-		Delivery(PushTarget target, PushMessage message) {
-			this.target = target;
-			this.message = message;
-		}
-
-	}
-
 	/**
-	 * A worker task, named so that shutdown can tell which deliveries it leaves unsent.
+	 * A worker's task, a type of its own so that stop() can tell what it leaves unsent.
 	 */
 	private final class Attempt implements Runnable {
 
-		private final Delivery delivery;
+		private final PushDelivery delivery;
 
-		Attempt(Delivery delivery) {
+		Attempt(PushDelivery delivery) {
 			this.delivery = delivery;
 		}
 

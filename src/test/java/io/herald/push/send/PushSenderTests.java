@@ -66,8 +66,8 @@ class PushSenderTests {
 		assertThat(received.headers().getFirst("TTL")).isEqualTo("60");
 		assertThat(received.headers().getFirst("Urgency")).isEqualTo("high");
 		assertThat(received.headers().getFirst("Topic")).matches("[A-Za-z0-9_-]{32}")
-			.isEqualTo(PushRequests.topic("/news/europe/sport"))
-			.isNotEqualTo(PushRequests.topic("/news/usa/sport"));
+			.isEqualTo(PushClient.topic("/news/europe/sport"))
+			.isNotEqualTo(PushClient.topic("/news/usa/sport"));
 		awaitCount("delivered", 1);
 		assertThat(queued()).isZero();
 	}
@@ -188,6 +188,62 @@ class PushSenderTests {
 
 		awaitCount("failed", 1);
 		assertThat(count("retried")).isEqualTo(2);
+	}
+
+	@Test
+	void stopLetsQueuedDeliveriesFinishAndThenRefusesOffers() throws Exception {
+		this.sender.close();
+		this.meters = new SimpleMeterRegistry();
+		this.sender = sender(1, 16, 3);
+		PushTarget slow = this.pushService.subscribe("slow");
+		CountDownLatch release = new CountDownLatch(1);
+		this.pushService.answer("slow", 201, Map.of(), release);
+		for (int i = 1; i <= 3; i++) {
+			this.sender.offer(slow, message("/news/" + i, "message " + i));
+		}
+		// The first is at the push service, held: with one worker the other two are
+		// queued.
+		this.pushService.next();
+		Thread releaser = new Thread(() -> {
+			try {
+				Thread.sleep(500);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			release.countDown();
+		});
+		releaser.start();
+
+		boolean finished = this.sender.stop(WAIT);
+
+		releaser.join();
+		assertThat(finished).isTrue();
+		assertThat(count("delivered")).isEqualTo(3);
+		assertThat(this.sender.offer(slow, message("/news/4", "late"))).isFalse();
+		assertThat(count("overflow")).isZero();
+	}
+
+	@Test
+	void stopGivesUpOnWhatIsNotDoneWithinTheTimeout() throws Exception {
+		this.sender.close();
+		this.meters = new SimpleMeterRegistry();
+		this.sender = sender(1, 16, 3);
+		PushTarget stuck = this.pushService.subscribe("stuck");
+		CountDownLatch release = new CountDownLatch(1);
+		this.pushService.answer("stuck", 201, Map.of(), release);
+		for (int i = 1; i <= 3; i++) {
+			this.sender.offer(stuck, message("/news/" + i, "message " + i));
+		}
+		this.pushService.next();
+
+		boolean finished = this.sender.stop(Duration.ofMillis(200));
+
+		release.countDown();
+		assertThat(finished).isFalse();
+		awaitCount("failed", 3);
+		assertThat(count("delivered")).isZero();
+		assertThat(queued()).isZero();
 	}
 
 	private PushSender sender(int concurrency, int capacity, int attempts) {
