@@ -1,6 +1,8 @@
 package io.herald.bench;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 
@@ -18,8 +20,17 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttDecoder;
@@ -30,6 +41,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Promise;
 
 /**
  * The non-blocking load client: every simulated browser is a Netty channel (TLS, WebSocket with
@@ -67,8 +79,97 @@ final class LoadClient implements AutoCloseable {
 		return this.group;
 	}
 
-	Publisher publisher(int brokerPort, String clientId) {
-		return Publisher.connect(this.publisherGroup, this.channelType, brokerPort, clientId);
+	/** The publisher; {@code text}: stamps as text, for event streams. */
+	Publisher publisher(int brokerPort, String clientId, boolean text) {
+		return Publisher.connect(this.publisherGroup, this.channelType, brokerPort, clientId, text);
+	}
+
+	/** Open one browser's event stream to {@code target} over HTTP/1.1; the subscriber reports the outcome. */
+	void connect(Target target, EventStreamSubscriber subscriber) {
+		int port = target.uri().getPort();
+		this.bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+
+			@Override
+			protected void initChannel(Channel channel) {
+				ChannelPipeline pipeline = channel.pipeline();
+				if (target.tls()) {
+					pipeline.addLast(LoadClient.this.sslContext.newHandler(channel.alloc(), "localhost", port));
+				}
+				pipeline.addLast(new HttpClientCodec(), subscriber);
+			}
+
+		}).connect(new InetSocketAddress("127.0.0.1", port)).addListener((ChannelFutureListener) (future) -> {
+			if (!future.isSuccess()) {
+				subscriber.connectFailed(future.cause());
+			}
+		});
+	}
+
+	/**
+	 * The body of a GET of {@code path} on a loopback web server ({@code tls}: https), with a
+	 * bearer token unless it is null; fails on any status but 200.
+	 */
+	String get(int port, boolean tls, String path, String token) {
+		Promise<String> body = this.group.next().newPromise();
+		this.bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+
+			@Override
+			protected void initChannel(Channel channel) {
+				ChannelPipeline pipeline = channel.pipeline();
+				if (tls) {
+					pipeline.addLast(LoadClient.this.sslContext.newHandler(channel.alloc(), "localhost", port));
+				}
+				pipeline.addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024 * 1024),
+						new SimpleChannelInboundHandler<FullHttpResponse>() {
+
+							@Override
+							public void channelActive(ChannelHandlerContext context) {
+								FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
+										HttpMethod.GET, path);
+								request.headers().set(HttpHeaderNames.HOST, "localhost:" + port);
+								if (token != null) {
+									request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+								}
+								context.writeAndFlush(request);
+							}
+
+							@Override
+							protected void channelRead0(ChannelHandlerContext context, FullHttpResponse response) {
+								if (HttpResponseStatus.OK.equals(response.status())) {
+									body.trySuccess(response.content().toString(StandardCharsets.UTF_8));
+								}
+								else {
+									body.tryFailure(new IllegalStateException("GET " + path + ": " + response.status()));
+								}
+								context.close();
+							}
+
+							@Override
+							public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+								body.tryFailure(cause);
+								context.close();
+							}
+
+							@Override
+							public void channelInactive(ChannelHandlerContext context) {
+								body.tryFailure(new IllegalStateException("GET " + path + ": closed"));
+							}
+
+						});
+			}
+
+		}).connect(new InetSocketAddress("127.0.0.1", port)).addListener((ChannelFutureListener) (future) -> {
+			if (!future.isSuccess()) {
+				body.tryFailure(future.cause());
+			}
+		});
+		if (!body.awaitUninterruptibly(60, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("GET " + path + " on port " + port + " timed out");
+		}
+		if (!body.isSuccess()) {
+			throw new IllegalStateException("GET " + path + " on port " + port + " failed", body.cause());
+		}
+		return body.getNow();
 	}
 
 	/** Open one browser's WebSocket to {@code target}; the subscriber reports the outcome. */
