@@ -1,7 +1,6 @@
 package io.herald.bench;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
@@ -20,17 +19,8 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttDecoder;
@@ -120,42 +110,7 @@ final class LoadClient implements AutoCloseable {
 					pipeline.addLast(LoadClient.this.sslContext.newHandler(channel.alloc(), "localhost", port));
 				}
 				pipeline.addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024 * 1024),
-						new SimpleChannelInboundHandler<FullHttpResponse>() {
-
-							@Override
-							public void channelActive(ChannelHandlerContext context) {
-								FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
-										HttpMethod.GET, path);
-								request.headers().set(HttpHeaderNames.HOST, "localhost:" + port);
-								if (token != null) {
-									request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
-								}
-								context.writeAndFlush(request);
-							}
-
-							@Override
-							protected void channelRead0(ChannelHandlerContext context, FullHttpResponse response) {
-								if (HttpResponseStatus.OK.equals(response.status())) {
-									body.trySuccess(response.content().toString(StandardCharsets.UTF_8));
-								}
-								else {
-									body.tryFailure(new IllegalStateException("GET " + path + ": " + response.status()));
-								}
-								context.close();
-							}
-
-							@Override
-							public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-								body.tryFailure(cause);
-								context.close();
-							}
-
-							@Override
-							public void channelInactive(ChannelHandlerContext context) {
-								body.tryFailure(new IllegalStateException("GET " + path + ": closed"));
-							}
-
-						});
+						new HttpGet(port, path, token, body));
 			}
 
 		}).connect(new InetSocketAddress("127.0.0.1", port)).addListener((ChannelFutureListener) (future) -> {
