@@ -3,8 +3,18 @@
 # against Mosquitto's own WebSocket listener, lighttpd mod_wstunnel (wss) and optionally nginx
 # (wss), all in front of one Mosquitto, same load client.
 #
-#   bench/run.sh [--quick] [--nginx] [--rounds N] [--scenarios a,b,c,d] [--profile]
-#                [--targets mosquitto-ws,lighttpd-wss,nginx-wss,herald-wss,herald-ws,herald-web-wss,herald-wss-open]
+#   bench/run.sh [--quick] [--nginx] [--rounds N] [--scenarios a,b,c,d,s,k] [--profile]
+#                [--targets mosquitto-ws,lighttpd-wss,nginx-wss,herald-wss,herald-ws,herald-web-wss,herald-wss-open,
+#                           herald-sse,herald-wss-nometrics]
+#
+# Scenarios a-d run by default; s (a plus a stalled subscriber; run with a) and k (soak: 100,000
+# visits against Herald, heap, threads, descriptors and direct memory before and after) on request.
+# Targets herald-sse (event streams instead of WebSockets; scenario a only) and herald-wss-nometrics
+# (Herald's own meters off) on request. Examples:
+#   bench/run.sh --rounds 3 --scenarios a --targets herald-wss,herald-sse,herald-wss-nometrics,lighttpd-wss
+#   bench/run.sh --rounds 3 --scenarios a,s --targets herald-wss,lighttpd-wss
+#   bench/run.sh --rounds 1 --scenarios k --targets herald-wss
+#   HERALD_JAVA_OPTS=-Xmx512m bench/run.sh --rounds 1 --scenarios b --targets herald-wss
 #
 # The full run (3 rounds, 5 targets) takes about 50 minutes on 2 cores.
 # Installs nothing: checks the binaries it needs, builds Herald and the load client, starts every

@@ -72,6 +72,7 @@ public final class Bench {
 		try (Servers servers = new Servers(directory, this.options.heraldJar(), this.options.heraldJvmOptions(),
 				this.options.heraldArguments())) {
 			List<Target> targets = servers.start(this.options.targets());
+			targets.forEach((target) -> checkMeters(client, target));
 			ScenarioRunner runner = new ScenarioRunner(client, servers.brokerPort(), this::profile);
 			for (Target target : targets) {
 				for (Scenario warmUp : Scenario.warmUp(this.options.quick())) {
@@ -82,13 +83,65 @@ public final class Bench {
 			for (int s = 0; s < scenarios.size(); s++) {
 				Scenario scenario = scenarios.get(s);
 				for (Target target : rotate(targets, round - 1 + s)) {
+					String skip = scenario.skipReason(target);
+					if (skip != null) {
+						System.err.printf("  %s  %-13s skipped: %s%n", scenario.key(), target.name(), skip);
+						continue;
+					}
 					this.loads.add(Machine.loadAverage());
 					servers.restartBroker();
 					Result result = runner.run(scenario, target, round);
+					if (scenario.stalled() > 0) {
+						compareWithA(result);
+					}
 					this.results.add(result);
 					System.err.printf("  %s  %-13s %s%n", scenario.key(), target.name(), brief(result));
 				}
 			}
+		}
+	}
+
+	/** (s) against (a) of the same round and target: both p99s and their ratio. */
+	private void compareWithA(Result stalled) {
+		this.results.stream()
+			.filter((r) -> "a".equals(r.scenario()) && r.target().equals(stalled.target())
+					&& r.round() == stalled.round())
+			.findFirst()
+			.ifPresent((a) -> {
+				stalled.put(Figure.P99_IN_A_MS, a.get(Figure.P99_MS));
+				stalled.put(Figure.P99_RATIO_TO_A, stalled.get(Figure.P99_MS) / a.get(Figure.P99_MS));
+			});
+	}
+
+	/**
+	 * How many samples of Herald's own meters a Herald target's /actuator/prometheus holds: none
+	 * with {@code management.metrics.enable.herald=false}, which its target must show.
+	 */
+	private static void checkMeters(LoadClient client, Target target) {
+		if (!target.isHerald()) {
+			return;
+		}
+		HeraldProbe probe = new HeraldProbe(client, target);
+		String scrape = null;
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (scrape == null) {
+			try {
+				scrape = probe.prometheus();
+			}
+			catch (RuntimeException ex) {
+				// The admin token is logged once the web server is up, which may be just after its port opens.
+				if (System.nanoTime() > deadline) {
+					System.err.printf("  %s: /actuator/prometheus not readable: %s%n", target.name(), ex.getMessage());
+					return;
+				}
+				ServerProcess.sleep(500);
+			}
+		}
+		long samples = HeraldProbe.heraldSamples(scrape);
+		System.err.printf("  %s: %d herald_ samples in /actuator/prometheus%n", target.name(), samples);
+		if (Servers.HERALD_WSS_NOMETRICS.equals(target.name()) && samples > 0) {
+			throw new IllegalStateException(target.name() + " still has Herald's meters: "
+					+ "management.metrics.enable.herald=false was not honoured");
 		}
 	}
 
@@ -149,7 +202,11 @@ public final class Bench {
 		for (Figure figure : List.of(Figure.CONNECTED, Figure.CONNECT_SECONDS, Figure.DELIVERED, Figure.LOST,
 				Figure.DELIVERIES_PER_SECOND, Figure.P50_MS, Figure.P99_MS, Figure.CPU_US_PER_DELIVERY,
 				Figure.SERVER_RSS_KB_PER_CONNECTION, Figure.SERVER_THREADS_MAX, Figure.CONNECTS_PER_SECOND,
-				Figure.CONNECT_P99_MS, Figure.CONNECT_CPU_MS, Figure.CLIENT_CPU_PERCENT)) {
+				Figure.CONNECT_P99_MS, Figure.CONNECT_CPU_MS, Figure.CLIENT_CPU_PERCENT, Figure.FAILED,
+				Figure.STALLED_OPEN, Figure.P99_IN_A_MS, Figure.P99_RATIO_TO_A, Figure.HEAP_BEFORE_MB,
+				Figure.HEAP_AFTER_MB, Figure.HEAP_MB_PER_1000, Figure.THREADS_BEFORE, Figure.THREADS_AFTER,
+				Figure.FDS_BEFORE, Figure.FDS_AFTER, Figure.DIRECT_BEFORE_MB, Figure.DIRECT_AFTER_MB,
+				Figure.OUT_OF_MEMORY_ERRORS)) {
 			double value = result.get(figure);
 			if (!Double.isNaN(value)) {
 				text.append(figure.name().toLowerCase(Locale.ROOT)).append('=').append(figure.format(value)).append(' ');

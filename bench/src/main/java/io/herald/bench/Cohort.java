@@ -18,11 +18,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * The subscribers of one scenario on one target: opens them with bounded concurrency, counts
- * who got their SUBACK, who failed and why, who has closed, and forwards deliveries to a
- * {@link Tally}.
+ * The subscribers of one scenario on one target: opens them with bounded concurrency (bounding
+ * those connecting, or with {@code boundOpen} those open), counts who got their SUBACK (or event
+ * stream), who failed and why, who has closed, and forwards deliveries to a {@link Tally}.
  */
-final class Cohort implements Subscriber.Listener {
+final class Cohort implements Browser.Listener {
 
 	private final LoadClient client;
 
@@ -36,7 +36,11 @@ final class Cohort implements Subscriber.Listener {
 
 	private final Tally tally;
 
-	private final Queue<Subscriber> established = new ConcurrentLinkedQueue<>();
+	private final boolean stall;
+
+	private final boolean boundOpen;
+
+	private final Queue<Browser> established = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger started = new AtomicInteger();
 
@@ -61,10 +65,21 @@ final class Cohort implements Subscriber.Listener {
 
 	Cohort(LoadClient client, Target target, MqttQoS qos, boolean leaveAfterSubscribe, String idPrefix, Tally tally,
 			int maxPending) {
+		this(client, target, qos, leaveAfterSubscribe, false, false, idPrefix, tally, maxPending);
+	}
+
+	/**
+	 * {@code stall}: its subscribers stop reading once subscribed; {@code boundOpen}: at most
+	 * {@code maxPending} open (not just connecting) at once.
+	 */
+	Cohort(LoadClient client, Target target, MqttQoS qos, boolean leaveAfterSubscribe, boolean stall,
+			boolean boundOpen, String idPrefix, Tally tally, int maxPending) {
 		this.client = client;
 		this.target = target;
 		this.qos = qos;
 		this.leaveAfterSubscribe = leaveAfterSubscribe;
+		this.stall = stall;
+		this.boundOpen = boundOpen;
 		this.idPrefix = idPrefix;
 		this.tally = tally;
 		this.pending = new Semaphore(maxPending);
@@ -103,13 +118,19 @@ final class Cohort implements Subscriber.Listener {
 
 	private void startOne() {
 		int n = this.started.incrementAndGet();
-		this.client.connect(this.target,
-				new Subscriber(this.idPrefix + n, this.qos, this, this.leaveAfterSubscribe));
+		if (this.target.sse()) {
+			this.client.connect(this.target, new EventStreamSubscriber("localhost:" + this.target.uri().getPort(), this,
+					this.leaveAfterSubscribe));
+		}
+		else {
+			this.client.connect(this.target,
+					new Subscriber(this.idPrefix + n, this.qos, this, this.leaveAfterSubscribe, this.stall));
+		}
 	}
 
 	/** Every established subscriber leaves (DISCONNECT, close); wait until all channels closed. */
 	void leaveAll(Duration timeout) {
-		this.established.forEach(Subscriber::leave);
+		this.established.forEach(Browser::leave);
 		awaitClosed(timeout);
 	}
 
@@ -148,7 +169,7 @@ final class Cohort implements Subscriber.Listener {
 	/** Lowest highest-received sequence number over the subscribers still connected. */
 	long slowestSeq() {
 		long slowest = Long.MAX_VALUE;
-		for (Subscriber subscriber : this.established) {
+		for (Browser subscriber : this.established) {
 			if (subscriber.isActive()) {
 				slowest = Math.min(slowest, subscriber.highestSeq());
 			}
@@ -157,7 +178,7 @@ final class Cohort implements Subscriber.Listener {
 	}
 
 	@Override
-	public void established(Subscriber subscriber) {
+	public void established(Browser subscriber) {
 		this.succeeded.incrementAndGet();
 		this.failedInARow.set(0);
 		this.lastEstablished.accumulate(subscriber.establishedAt());
@@ -165,11 +186,13 @@ final class Cohort implements Subscriber.Listener {
 		if (!this.leaveAfterSubscribe) {
 			this.established.add(subscriber);
 		}
-		this.pending.release();
+		if (!this.boundOpen) {
+			this.pending.release();
+		}
 	}
 
 	@Override
-	public void failed(Subscriber subscriber, String reason) {
+	public void failed(Browser subscriber, String reason) {
 		this.failed.incrementAndGet();
 		this.failedInARow.incrementAndGet();
 		// Keep reasons short and few: the first words name the cause.
@@ -177,12 +200,17 @@ final class Cohort implements Subscriber.Listener {
 		if (this.failures.size() < 20 || this.failures.containsKey(key)) {
 			this.failures.computeIfAbsent(key, (k) -> new LongAdder()).increment();
 		}
-		this.pending.release();
+		if (!this.boundOpen) {
+			this.pending.release();
+		}
 	}
 
 	@Override
-	public void closed(Subscriber subscriber) {
+	public void closed(Browser subscriber) {
 		this.closed.incrementAndGet();
+		if (this.boundOpen) {
+			this.pending.release();
+		}
 	}
 
 	@Override
@@ -190,7 +218,7 @@ final class Cohort implements Subscriber.Listener {
 		this.tally.delivered(sentNanos, duplicate);
 	}
 
-	List<Subscriber> establishedSubscribers() {
+	List<Browser> establishedSubscribers() {
 		return List.copyOf(this.established);
 	}
 

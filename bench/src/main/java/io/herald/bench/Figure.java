@@ -27,7 +27,21 @@ enum Figure {
 	CONNECT_P99_MS("connect p99 (ms)", "%.1f"),
 	CONNECT_MAX_MS("connect max (ms)", "%.0f"),
 	SERVER_RSS_GROWTH_MB("server RSS growth (MB)", "%.1f"),
-	CLIENT_CPU_PERCENT("load client CPU (% of a core)", "%.0f");
+	CLIENT_CPU_PERCENT("load client CPU (% of a core)", "%.0f"),
+	FAILED("failed", "%.0f"),
+	STALLED_OPEN("stalled subscribers still open", "%.0f"),
+	P99_IN_A_MS("p99 in (a), same round (ms)", "%.2f"),
+	P99_RATIO_TO_A("p99 ÷ p99 in (a)", "%.2f"),
+	HEAP_BEFORE_MB("heap after GC before (MB)", "%.1f"),
+	HEAP_AFTER_MB("heap after GC after (MB)", "%.1f"),
+	HEAP_MB_PER_1000("heap after GC per 1,000 connections (MB)", "%.2f"),
+	THREADS_BEFORE("threads before", "%.0f"),
+	THREADS_AFTER("threads after", "%.0f"),
+	FDS_BEFORE("open descriptors before", "%.0f"),
+	FDS_AFTER("open descriptors after", "%.0f"),
+	DIRECT_BEFORE_MB("direct buffers before (MB)", "%.2f"),
+	DIRECT_AFTER_MB("direct buffers after (MB)", "%.2f"),
+	OUT_OF_MEMORY_ERRORS("OutOfMemoryError lines in the server's log", "%.0f");
 
 	private final String heading;
 

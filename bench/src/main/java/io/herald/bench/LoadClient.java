@@ -1,6 +1,7 @@
 package io.herald.bench;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 
@@ -30,6 +31,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Promise;
 
 /**
  * The non-blocking load client: every simulated browser is a Netty channel (TLS, WebSocket with
@@ -67,8 +69,62 @@ final class LoadClient implements AutoCloseable {
 		return this.group;
 	}
 
-	Publisher publisher(int brokerPort, String clientId) {
-		return Publisher.connect(this.publisherGroup, this.channelType, brokerPort, clientId);
+	/** The publisher; {@code text}: stamps as text, for event streams. */
+	Publisher publisher(int brokerPort, String clientId, boolean text) {
+		return Publisher.connect(this.publisherGroup, this.channelType, brokerPort, clientId, text);
+	}
+
+	/** Open one browser's event stream to {@code target} over HTTP/1.1; the subscriber reports the outcome. */
+	void connect(Target target, EventStreamSubscriber subscriber) {
+		int port = target.uri().getPort();
+		this.bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+
+			@Override
+			protected void initChannel(Channel channel) {
+				ChannelPipeline pipeline = channel.pipeline();
+				if (target.tls()) {
+					pipeline.addLast(LoadClient.this.sslContext.newHandler(channel.alloc(), "localhost", port));
+				}
+				pipeline.addLast(new HttpClientCodec(), subscriber);
+			}
+
+		}).connect(new InetSocketAddress("127.0.0.1", port)).addListener((ChannelFutureListener) (future) -> {
+			if (!future.isSuccess()) {
+				subscriber.connectFailed(future.cause());
+			}
+		});
+	}
+
+	/**
+	 * The body of a GET of {@code path} on a loopback web server ({@code tls}: https), with a
+	 * bearer token unless it is null; fails on any status but 200.
+	 */
+	String get(int port, boolean tls, String path, String token) {
+		Promise<String> body = this.group.next().newPromise();
+		this.bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+
+			@Override
+			protected void initChannel(Channel channel) {
+				ChannelPipeline pipeline = channel.pipeline();
+				if (tls) {
+					pipeline.addLast(LoadClient.this.sslContext.newHandler(channel.alloc(), "localhost", port));
+				}
+				pipeline.addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024 * 1024),
+						new HttpGet(port, path, token, body));
+			}
+
+		}).connect(new InetSocketAddress("127.0.0.1", port)).addListener((ChannelFutureListener) (future) -> {
+			if (!future.isSuccess()) {
+				body.tryFailure(future.cause());
+			}
+		});
+		if (!body.awaitUninterruptibly(60, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("GET " + path + " on port " + port + " timed out");
+		}
+		if (!body.isSuccess()) {
+			throw new IllegalStateException("GET " + path + " on port " + port + " failed", body.cause());
+		}
+		return body.getNow();
 	}
 
 	/** Open one browser's WebSocket to {@code target}; the subscriber reports the outcome. */

@@ -1,5 +1,6 @@
 package io.herald.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,8 @@ import io.netty.util.concurrent.Promise;
 /**
  * The publisher, on the broker's TCP port: sends {@value #PAYLOAD_BYTES}-byte messages to
  * {@code /news/<region>/sport} carrying their send time and sequence number, either at a fixed
- * rate or as fast as the slowest subscriber keeps up.
+ * rate or as fast as the slowest subscriber keeps up. The two numbers are binary longs, or, for
+ * event streams (whose JSON carries the payload as UTF-8 text), hexadecimal text.
  */
 final class Publisher extends SimpleChannelInboundHandler<MqttMessage> {
 
@@ -37,7 +39,12 @@ final class Publisher extends SimpleChannelInboundHandler<MqttMessage> {
 	private static final String[] TOPICS = { "/news/europe/sport", "/news/asia/sport", "/news/africa/sport",
 			"/news/americas/sport", "/news/oceania/sport" };
 
+	/** Length of the text stamp: 16 hex digits, a space, 16 hex digits. */
+	private static final int TEXT_STAMP = 33;
+
 	private final Promise<Void> connected;
+
+	private final boolean text;
 
 	private volatile Channel channel;
 
@@ -45,15 +52,16 @@ final class Publisher extends SimpleChannelInboundHandler<MqttMessage> {
 
 	private volatile long acknowledged;
 
-	private Publisher(Promise<Void> connected) {
+	private Publisher(Promise<Void> connected, boolean text) {
 		this.connected = connected;
+		this.text = text;
 	}
 
-	/** Connect to the broker and wait for its CONNACK. */
+	/** Connect to the broker and wait for its CONNACK; {@code text}: stamps as text. */
 	static Publisher connect(EventLoopGroup group, Class<? extends Channel> channelType, int brokerPort,
-			String clientId) {
+			String clientId, boolean text) {
 		Promise<Void> connected = group.next().newPromise();
-		Publisher publisher = new Publisher(connected);
+		Publisher publisher = new Publisher(connected, text);
 		new Bootstrap().group(group)
 			.channel(channelType)
 			.option(ChannelOption.TCP_NODELAY, true)
@@ -142,7 +150,16 @@ final class Publisher extends SimpleChannelInboundHandler<MqttMessage> {
 	private MqttMessage message(MqttQoS qos) {
 		long seq = this.published;
 		ByteBuf payload = this.channel.alloc().buffer(PAYLOAD_BYTES);
-		payload.writeLong(System.nanoTime()).writeLong(seq).writeZero(PAYLOAD_BYTES - 2 * Long.BYTES);
+		if (this.text) {
+			String stamp = String.format(java.util.Locale.ROOT, "%016x %016x", System.nanoTime(), seq);
+			payload.writeCharSequence(stamp, StandardCharsets.US_ASCII);
+			while (payload.readableBytes() < PAYLOAD_BYTES) {
+				payload.writeByte('.');
+			}
+		}
+		else {
+			payload.writeLong(System.nanoTime()).writeLong(seq).writeZero(PAYLOAD_BYTES - 2 * Long.BYTES);
+		}
 		this.published = seq + 1;
 		return MqttMessageBuilders.publish()
 			.topicName(TOPICS[(int) (seq % TOPICS.length)])
@@ -151,6 +168,20 @@ final class Publisher extends SimpleChannelInboundHandler<MqttMessage> {
 			.messageId((int) (seq % 65_535) + 1)
 			.payload(payload)
 			.build();
+	}
+
+	/** Send time and sequence number of a text stamp at {@code from}, or null if there is none. */
+	static long[] parseText(String text, int from) {
+		if (text.length() < from + TEXT_STAMP || text.charAt(from + 16) != ' ') {
+			return null;
+		}
+		try {
+			return new long[] { Long.parseUnsignedLong(text, from, from + 16, 16),
+					Long.parseUnsignedLong(text, from + 17, from + TEXT_STAMP, 16) };
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 	@Override

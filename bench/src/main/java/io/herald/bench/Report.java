@@ -52,42 +52,125 @@ final class Report {
 		for (Scenario scenario : this.scenarios) {
 			out.append("\n### ").append(scenario.title()).append("\n\n");
 			Map<String, Map<Figure, Double>> medians = new java.util.LinkedHashMap<>();
+			List<String> notRun = new ArrayList<>();
 			for (String target : this.targets) {
+				if (this.results.stream().noneMatch((r) -> r.scenario().equals(scenario.key()) && r.target().equals(target))) {
+					notRun.add(target);
+					continue;
+				}
 				Map<Figure, Double> figures = new EnumMap<>(Figure.class);
 				for (Figure figure : Figure.values()) {
 					figures.put(figure, median(scenario.key(), target, figure));
 				}
 				medians.put(target, figures);
 			}
-			if (scenario.churn()) {
-				table(out, medians, List.of("visits ok / planned", "connects/s", "connect p50 / p99 / max (ms)",
-						"server CPU per visit (ms)", "threads idle → max", "server RSS growth (MB)", "client CPU (%)"),
-						(m) -> List.of(f(m, Figure.CONNECTED) + " / " + f(m, Figure.ATTEMPTED),
-								f(m, Figure.CONNECTS_PER_SECOND),
-								f(m, Figure.CONNECT_P50_MS) + " / " + f(m, Figure.CONNECT_P99_MS) + " / "
-										+ f(m, Figure.CONNECT_MAX_MS),
-								f(m, Figure.CONNECT_CPU_MS), f(m, Figure.SERVER_THREADS_IDLE) + " → "
-										+ f(m, Figure.SERVER_THREADS_MAX),
-								f(m, Figure.SERVER_RSS_GROWTH_MB), f(m, Figure.CLIENT_CPU_PERCENT)));
-				ratios(out, medians, CHURN_RATIOS);
+			if (scenario.soak()) {
+				soak(out, medians);
+			}
+			else if (scenario.churn()) {
+				churn(out, medians);
+			}
+			else if (scenario.stalled() > 0) {
+				stalled(out, medians);
 			}
 			else {
-				table(out, medians, List.of("connected", "connect all (s)", "CPU per connect (ms)",
-						"delivered / expected (lost)", "deliveries/s", "p50 / p99 / max (ms)", "CPU per delivery (µs)",
-						"RSS per conn. (KB)", "RSS per conn. with broker (KB)", "threads idle → max", "client CPU (%)"),
-						(m) -> List.of(f(m, Figure.CONNECTED) + " / " + f(m, Figure.ATTEMPTED),
-								f(m, Figure.CONNECT_SECONDS), f(m, Figure.CONNECT_CPU_MS),
-								f(m, Figure.DELIVERED) + " / " + f(m, Figure.EXPECTED) + " (" + f(m, Figure.LOST) + ")",
-								f(m, Figure.DELIVERIES_PER_SECOND),
-								f(m, Figure.P50_MS) + " / " + f(m, Figure.P99_MS) + " / " + f(m, Figure.MAX_MS),
-								f(m, Figure.CPU_US_PER_DELIVERY), f(m, Figure.SERVER_RSS_KB_PER_CONNECTION),
-								f(m, Figure.ALL_RSS_KB_PER_CONNECTION),
-								f(m, Figure.SERVER_THREADS_IDLE) + " → " + f(m, Figure.SERVER_THREADS_MAX),
-								f(m, Figure.CLIENT_CPU_PERCENT)));
-				ratios(out, medians, DELIVERY_RATIOS);
+				deliveries(out, medians);
+				if (scenario.heap()) {
+					heap(out, medians);
+				}
+			}
+			if (!notRun.isEmpty()) {
+				out.append("\nNot run in this scenario: ").append(String.join(", ", notRun))
+					.append(scenario.soak() ? " (the soak looks inside Herald's WebSocket targets only)."
+							: " (event streams are measured in (a) only).")
+					.append('\n');
 			}
 		}
 		return out.toString();
+	}
+
+	private static void deliveries(StringBuilder out, Map<String, Map<Figure, Double>> medians) {
+		table(out, medians, List.of("connected", "connect all (s)", "CPU per connect (ms)", "delivered / expected (lost)",
+				"deliveries/s", "p50 / p99 / max (ms)", "CPU per delivery (µs)", "RSS per conn. (KB)",
+				"RSS per conn. with broker (KB)", "threads idle → max", "client CPU (%)"),
+				(m) -> List.of(f(m, Figure.CONNECTED) + " / " + f(m, Figure.ATTEMPTED), f(m, Figure.CONNECT_SECONDS),
+						f(m, Figure.CONNECT_CPU_MS),
+						f(m, Figure.DELIVERED) + " / " + f(m, Figure.EXPECTED) + " (" + f(m, Figure.LOST) + ")",
+						f(m, Figure.DELIVERIES_PER_SECOND),
+						f(m, Figure.P50_MS) + " / " + f(m, Figure.P99_MS) + " / " + f(m, Figure.MAX_MS),
+						f(m, Figure.CPU_US_PER_DELIVERY), f(m, Figure.SERVER_RSS_KB_PER_CONNECTION),
+						f(m, Figure.ALL_RSS_KB_PER_CONNECTION),
+						f(m, Figure.SERVER_THREADS_IDLE) + " → " + f(m, Figure.SERVER_THREADS_MAX),
+						f(m, Figure.CLIENT_CPU_PERCENT)));
+		ratios(out, medians, DELIVERY_RATIOS);
+	}
+
+	/** Herald's heap after a full GC, idle and with every subscriber held, and errors in its log. */
+	private static void heap(StringBuilder out, Map<String, Map<Figure, Double>> medians) {
+		Map<String, Map<Figure, Double>> heralds = new java.util.LinkedHashMap<>(medians);
+		heralds.keySet().removeIf((t) -> !t.startsWith("Herald"));
+		if (heralds.isEmpty()) {
+			return;
+		}
+		out.append("\nHerald's heap used after a full GC (jcmd GC.run, GC.heap_info):\n\n");
+		table(out, heralds, List.of("connected", "heap idle (MB)", "heap all connected (MB)",
+				"heap per 1,000 connections (MB)", "OutOfMemoryError lines in its log"),
+				(m) -> List.of(f(m, Figure.CONNECTED), f(m, Figure.HEAP_BEFORE_MB), f(m, Figure.HEAP_AFTER_MB),
+						f(m, Figure.HEAP_MB_PER_1000), f(m, Figure.OUT_OF_MEMORY_ERRORS)));
+	}
+
+	private static void churn(StringBuilder out, Map<String, Map<Figure, Double>> medians) {
+		table(out, medians, List.of("visits ok / planned", "connects/s", "connect p50 / p99 / max (ms)",
+				"server CPU per visit (ms)", "threads idle → max", "server RSS growth (MB)", "client CPU (%)"),
+				(m) -> List.of(f(m, Figure.CONNECTED) + " / " + f(m, Figure.ATTEMPTED), f(m, Figure.CONNECTS_PER_SECOND),
+						f(m, Figure.CONNECT_P50_MS) + " / " + f(m, Figure.CONNECT_P99_MS) + " / "
+								+ f(m, Figure.CONNECT_MAX_MS),
+						f(m, Figure.CONNECT_CPU_MS),
+						f(m, Figure.SERVER_THREADS_IDLE) + " → " + f(m, Figure.SERVER_THREADS_MAX),
+						f(m, Figure.SERVER_RSS_GROWTH_MB), f(m, Figure.CLIENT_CPU_PERCENT)));
+		ratios(out, medians, CHURN_RATIOS);
+	}
+
+	/** The subscribers beside the stalled one, and their p99 against (a)'s in the same round. */
+	private static void stalled(StringBuilder out, Map<String, Map<Figure, Double>> medians) {
+		table(out, medians, List.of("connected", "delivered / expected (lost)", "p50 / p99 / max (ms)",
+				"p99 in (a), same round (ms)", "p99 ÷ (a)'s", "stalled still open", "CPU per delivery (µs)",
+				"threads idle → max"),
+				(m) -> List.of(f(m, Figure.CONNECTED) + " / " + f(m, Figure.ATTEMPTED),
+						f(m, Figure.DELIVERED) + " / " + f(m, Figure.EXPECTED) + " (" + f(m, Figure.LOST) + ")",
+						f(m, Figure.P50_MS) + " / " + f(m, Figure.P99_MS) + " / " + f(m, Figure.MAX_MS),
+						f(m, Figure.P99_IN_A_MS), times(m, Figure.P99_RATIO_TO_A), f(m, Figure.STALLED_OPEN),
+						f(m, Figure.CPU_US_PER_DELIVERY),
+						f(m, Figure.SERVER_THREADS_IDLE) + " → " + f(m, Figure.SERVER_THREADS_MAX)));
+		out.append("\nFigures of the other subscribers only; the ratio is the median of each round's (s) p99 ÷ (a) p99 "
+				+ "(\"-\" where (a) did not run in the same round).\n");
+	}
+
+	/** Before (after warm-up) and after the visits, with the difference. */
+	private static void soak(StringBuilder out, Map<String, Map<Figure, Double>> medians) {
+		table(out, medians, List.of("visits ok / planned (failed)", "visits/s", "connect p50 / p99 (ms)",
+				"heap after GC (MB)", "threads", "open descriptors", "direct buffers (MB)", "OutOfMemoryError lines"),
+				(m) -> List.of(f(m, Figure.CONNECTED) + " / " + f(m, Figure.ATTEMPTED) + " (" + f(m, Figure.FAILED) + ")",
+						f(m, Figure.CONNECTS_PER_SECOND), f(m, Figure.CONNECT_P50_MS) + " / " + f(m, Figure.CONNECT_P99_MS),
+						change(m, Figure.HEAP_BEFORE_MB, Figure.HEAP_AFTER_MB),
+						change(m, Figure.THREADS_BEFORE, Figure.THREADS_AFTER),
+						change(m, Figure.FDS_BEFORE, Figure.FDS_AFTER),
+						change(m, Figure.DIRECT_BEFORE_MB, Figure.DIRECT_AFTER_MB), f(m, Figure.OUT_OF_MEMORY_ERRORS)));
+		out.append("\nbefore → after (difference). Heap: jcmd GC.run then GC.heap_info. Threads: /proc/<pid>/status. "
+				+ "Descriptors: entries of /proc/<pid>/fd. Direct buffers: the JVM's direct buffer pool, "
+				+ "jvm_buffer_memory_used_bytes{id=\"direct\"} of Herald's /actuator/prometheus (Netty's pooled "
+				+ "buffers are counted there when Netty allocates them with ByteBuffer.allocateDirect, as it does on "
+				+ "JDK 17 without --add-opens; buffers Netty allocated itself would not show).\n");
+	}
+
+	private static String times(Map<Figure, Double> medians, Figure figure) {
+		return Double.isNaN(medians.get(figure)) ? "-" : f(medians, figure) + "x";
+	}
+
+	private static String change(Map<Figure, Double> medians, Figure before, Figure after) {
+		double difference = medians.get(after) - medians.get(before);
+		return f(medians, before) + " → " + f(medians, after) + " ("
+				+ (difference >= 0 ? "+" : "") + before.format(difference) + ")";
 	}
 
 	private static void table(StringBuilder out, Map<String, Map<Figure, Double>> medians, List<String> headings,
@@ -137,7 +220,7 @@ final class Report {
 		goal(lines, "a", Servers.HERALD_WS, Servers.MOSQUITTO_WS, Figure.CPU_US_PER_DELIVERY, 1.5);
 		goal(lines, "a", Servers.HERALD_WEB_WSS, Servers.LIGHTTPD_WSS, Figure.CPU_US_PER_DELIVERY, 0.9);
 		for (String herald : List.of(Servers.HERALD_WSS, Servers.HERALD_WS, Servers.HERALD_WEB_WSS,
-				Servers.HERALD_WSS_OPEN)) {
+				Servers.HERALD_WSS_OPEN, Servers.HERALD_SSE, Servers.HERALD_WSS_NOMETRICS)) {
 			double lost = median("a", herald, Figure.LOST);
 			if (!Double.isNaN(lost)) {
 				lines.add(verdict(lost == 0) + " (a) " + herald + " lost " + Figure.LOST.format(lost) + " (goal 0)");
@@ -165,6 +248,18 @@ final class Report {
 		// The security gate must not cost the push path: within 5 % of Herald with it off.
 		goal(lines, "a", Servers.HERALD_WSS, Servers.HERALD_WSS_OPEN, Figure.CPU_US_PER_DELIVERY, 1.05);
 		goal(lines, "c", Servers.HERALD_WSS, Servers.HERALD_WSS_OPEN, Figure.CPU_US_PER_DELIVERY, 1.05);
+		// Herald's own meters must not cost the relay path measurably: within 5 % of Herald without them.
+		goal(lines, "a", Servers.HERALD_WSS, Servers.HERALD_WSS_NOMETRICS, Figure.CPU_US_PER_DELIVERY, 1.05);
+		for (String target : this.targets) {
+			double lost = median("s", target, Figure.LOST);
+			if (!Double.isNaN(lost)) {
+				lines.add(verdict(lost == 0) + " (s) " + target + ": the others lost " + Figure.LOST.format(lost)
+						+ " beside a stalled subscriber, p99 " + Figure.P99_MS.format(median("s", target, Figure.P99_MS))
+						+ " ms vs " + Figure.P99_MS.format(median("s", target, Figure.P99_IN_A_MS)) + " ms in (a), "
+						+ Figure.P99_RATIO_TO_A.format(median("s", target, Figure.P99_RATIO_TO_A))
+						+ "x (goal: 0 lost)");
+			}
+		}
 		return String.join("\n", lines);
 	}
 

@@ -21,7 +21,7 @@ final class ScenarioRunner {
 	/** Churn: at most this many visits open at once; beyond, a visit is skipped and counts as failed. */
 	private static final int MAX_CHURN_OPEN = 2000;
 
-	private static final Duration SETTLE = Duration.ofSeconds(2);
+	static final Duration SETTLE = Duration.ofSeconds(2);
 
 	private final LoadClient client;
 
@@ -63,21 +63,32 @@ final class ScenarioRunner {
 		String prefix = "r" + round + "-" + scenario.key() + this.runs + "-";
 		Result result = new Result(scenario.key(), target.name(), round);
 		try (Watch watch = new Watch(target.serverPids())) {
-			if (scenario.churn()) {
+			if (scenario.soak()) {
+				new Soak(this.client, this.hooks).run(scenario, target, prefix, result);
+			}
+			else if (scenario.churn()) {
 				churn(scenario, target, prefix, result);
 			}
 			else {
 				deliver(scenario, target, prefix, result);
 			}
 			result.put(Figure.SERVER_THREADS_MAX, watch.maxThreads());
+			if (target.isHerald()) {
+				result.put(Figure.OUT_OF_MEMORY_ERRORS, new HeraldProbe(this.client, target).outOfMemoryErrors());
+			}
 		}
 		return result;
 	}
 
 	private void deliver(Scenario scenario, Target target, String prefix, Result result) {
-		Publisher publisher = this.client.publisher(this.brokerPort, prefix + "publisher");
+		Publisher publisher = this.client.publisher(this.brokerPort, prefix + "publisher", target.sse());
+		boolean heap = scenario.heap() && target.isHerald();
+		Cohort stalled = null;
 		try {
 			this.hooks.at(Phase.IDLE, scenario, target);
+			if (heap) {
+				result.put(Figure.HEAP_BEFORE_MB, HeraldProbe.heapAfterGcMb(target.server().pid()));
+			}
 			ProcStats.Sample idleServer = ProcStats.sample(target.serverPids());
 			ProcStats.Sample idleAll = ProcStats.sample(target.allPids());
 			result.put(Figure.SERVER_THREADS_IDLE, idleServer.threads());
@@ -88,12 +99,27 @@ final class ScenarioRunner {
 			ProcStats.Sample connectedAll = ProcStats.sample(target.allPids());
 			int connected = cohort.succeeded();
 			putConnects(result, scenario.subscribers(), cohort, start, connectedAll.minus(idleAll));
+			if (scenario.stalled() > 0) {
+				stalled = new Cohort(this.client, target, scenario.qos(), false, true, false, prefix + "stalled-",
+						new Tally(), scenario.stalled());
+				stalled.connect(scenario.stalled(), Duration.ofSeconds(30));
+				if (stalled.succeeded() < scenario.stalled()) {
+					System.err.printf("    stalled subscribers: %d of %d subscribed; failures: %s%n", stalled.succeeded(),
+							scenario.stalled(), stalled.failures());
+				}
+			}
 
 			ServerProcess.sleep(SETTLE);
 			ProcStats.Sample loadedServer = ProcStats.sample(target.serverPids());
 			ProcStats.Sample loadedAll = ProcStats.sample(target.allPids());
 			result.put(Figure.SERVER_RSS_KB_PER_CONNECTION, perConnection(loadedServer.rssKb() - idleServer.rssKb(), connected));
 			result.put(Figure.ALL_RSS_KB_PER_CONNECTION, perConnection(loadedAll.rssKb() - idleAll.rssKb(), connected));
+			if (heap) {
+				double loaded = HeraldProbe.heapAfterGcMb(target.server().pid());
+				result.put(Figure.HEAP_AFTER_MB, loaded);
+				result.put(Figure.HEAP_MB_PER_1000,
+						connected == 0 ? Double.NaN : (loaded - result.get(Figure.HEAP_BEFORE_MB)) * 1000 / connected);
+			}
 			this.hooks.at(Phase.LOADED, scenario, target);
 			this.hooks.at(Phase.MEASURE_START, scenario, target);
 
@@ -126,9 +152,15 @@ final class ScenarioRunner {
 			result.put(Figure.MAX_MS, latency.getMaxValue() / 1000.0);
 			result.put(Figure.CPU_US_PER_DELIVERY, delivered == 0 ? Double.NaN : (double) used.cpuMicros() / delivered);
 			result.put(Figure.CLIENT_CPU_PERCENT, 100.0 * clientUsed.cpuMicros() / (elapsed / 1000.0));
+			if (stalled != null) {
+				result.put(Figure.STALLED_OPEN, stalled.open());
+			}
 			cohort.leaveAll(Duration.ofSeconds(60));
 		}
 		finally {
+			if (stalled != null) {
+				stalled.leaveAll(Duration.ofSeconds(30));
+			}
 			publisher.close();
 		}
 	}
@@ -176,7 +208,7 @@ final class ScenarioRunner {
 		report(cohort, planned - ok, skipped.get());
 	}
 
-	private void putConnects(Result result, int attempted, Cohort cohort, long start, ProcStats.Sample used) {
+	static void putConnects(Result result, int attempted, Cohort cohort, long start, ProcStats.Sample used) {
 		int connected = cohort.succeeded();
 		long last = cohort.lastEstablishedNanos();
 		result.put(Figure.ATTEMPTED, attempted);
@@ -210,7 +242,7 @@ final class ScenarioRunner {
 		}
 	}
 
-	private static void report(Cohort cohort, int missing, int skipped) {
+	static void report(Cohort cohort, int missing, int skipped) {
 		if (missing > 0) {
 			System.err.printf("    %d connections missing (%d skipped by the client); failures: %s%n", missing,
 					skipped, cohort.failures());

@@ -95,6 +95,16 @@ final class ServerProcess implements AutoCloseable {
 				+ logTail());
 	}
 
+	/** Lines of the process's log so far that contain {@code text}. */
+	List<String> logLines(String text) {
+		try {
+			return Files.readAllLines(this.log, StandardCharsets.UTF_8).stream().filter((l) -> l.contains(text)).toList();
+		}
+		catch (IOException ex) {
+			return List.of();
+		}
+	}
+
 	String logTail() {
 		try {
 			List<String> lines = Files.readAllLines(this.log, StandardCharsets.UTF_8);

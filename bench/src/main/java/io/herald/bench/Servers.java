@@ -33,8 +33,14 @@ final class Servers implements AutoCloseable {
 	/** Herald wss with its security gate off ({@code herald.security.enabled=false}): what the gate costs. */
 	static final String HERALD_WSS_OPEN = "Herald wss open";
 
+	/** Herald wss as shipped, its browsers on event streams (GET /api/news/stream) instead of WebSockets. */
+	static final String HERALD_SSE = "Herald sse";
+
+	/** Herald wss with its own meters off ({@code management.metrics.enable.herald=false}): what they cost. */
+	static final String HERALD_WSS_NOMETRICS = "Herald wss nometrics";
+
 	static final List<String> ALL = List.of(MOSQUITTO_WS, LIGHTTPD_WSS, NGINX_WSS, HERALD_WSS, HERALD_WS,
-			HERALD_WEB_WSS, HERALD_WSS_OPEN);
+			HERALD_WEB_WSS, HERALD_WSS_OPEN, HERALD_SSE, HERALD_WSS_NOMETRICS);
 
 	/** A relay holds two descriptors per browser; every process here may open at most 20,000. */
 	private static final int MAX_FDS = 20_000;
@@ -82,10 +88,13 @@ final class Servers implements AutoCloseable {
 				case MOSQUITTO_WS -> new Target(name, uri("ws", this.brokerWebSocketPort), null, this::broker);
 				case LIGHTTPD_WSS -> startLighttpd();
 				case NGINX_WSS -> startNginx();
-				case HERALD_WSS -> startHerald(name, true, true, true);
-				case HERALD_WS -> startHerald(name, false, true, true);
-				case HERALD_WEB_WSS -> startHerald(name, true, false, true);
-				case HERALD_WSS_OPEN -> startHerald(name, true, true, false);
+				case HERALD_WSS -> startHerald(name, true, true, true, List.of());
+				case HERALD_WS -> startHerald(name, false, true, true, List.of());
+				case HERALD_WEB_WSS -> startHerald(name, true, false, true, List.of());
+				case HERALD_WSS_OPEN -> startHerald(name, true, true, false, List.of());
+				case HERALD_SSE -> startHerald(name, true, true, true, List.of());
+				case HERALD_WSS_NOMETRICS ->
+					startHerald(name, true, true, true, List.of("--management.metrics.enable.herald=false"));
 				default -> throw new IllegalArgumentException("Unknown target " + name);
 			});
 		}
@@ -203,7 +212,7 @@ final class Servers implements AutoCloseable {
 		return java.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java;
 	}
 
-	private Target startHerald(String name, boolean tls, boolean listener, boolean security) {
+	private Target startHerald(String name, boolean tls, boolean listener, boolean security, List<String> extra) {
 		int port = ServerProcess.freePort();
 		int listenerPort = ServerProcess.freePort();
 		String key = name.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
@@ -218,12 +227,17 @@ final class Servers implements AutoCloseable {
 				"--herald.relay.listener.address=127.0.0.1", "--herald.relay.listener.port=" + listenerPort,
 				"--herald.security.enabled=" + security,
 				"--herald.security.data-directory=" + this.directory.resolve(key + "-data"));
+		command.addAll(extra);
 		command.addAll(this.heraldArguments);
 		ServerProcess herald = track(ServerProcess.start(key, command, this.directory));
 		herald.awaitPort(port, START_TIMEOUT);
 		int browserPort = listener ? listenerPort : port;
 		herald.awaitPort(browserPort, START_TIMEOUT);
-		return new Target(name, uri(tls ? "wss" : "ws", browserPort), herald, this::broker);
+		if (HERALD_SSE.equals(name)) {
+			URI stream = URI.create((tls ? "https" : "http") + "://localhost:" + port + EventStreamSubscriber.PATH);
+			return new Target(name, stream, herald, this::broker, true, port);
+		}
+		return new Target(name, uri(tls ? "wss" : "ws", browserPort), herald, this::broker, false, port);
 	}
 
 	/** A self-signed EC P-256 certificate for lighttpd and nginx (Herald generates its own, also P-256). */

@@ -22,25 +22,13 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 /**
  * One simulated browser: after the WebSocket handshake it sends CONNECT, subscribes to
  * {@value #FILTER}, acknowledges QoS 1 deliveries and pings when idle, like Paho JS or mqtt.js.
+ * A stalled one stops reading once subscribed, and so never acknowledges anything.
  */
-final class Subscriber extends SimpleChannelInboundHandler<MqttMessage> {
+final class Subscriber extends SimpleChannelInboundHandler<MqttMessage> implements Browser {
 
 	static final String FILTER = "/news/+/sport";
 
 	static final int KEEP_ALIVE_SECONDS = 60;
-
-	/** What a subscriber reports to the scenario that started it, on its channel's event loop. */
-	interface Listener {
-
-		void established(Subscriber subscriber);
-
-		void failed(Subscriber subscriber, String reason);
-
-		void closed(Subscriber subscriber);
-
-		void delivered(long sentNanos, boolean duplicate);
-
-	}
 
 	private final String clientId;
 
@@ -49,6 +37,8 @@ final class Subscriber extends SimpleChannelInboundHandler<MqttMessage> {
 	private final Listener listener;
 
 	private final boolean leaveAfterSubscribe;
+
+	private final boolean stall;
 
 	private final long startNanos = System.nanoTime();
 
@@ -66,40 +56,45 @@ final class Subscriber extends SimpleChannelInboundHandler<MqttMessage> {
 
 	private ScheduledFuture<?> pinger;
 
-	Subscriber(String clientId, MqttQoS qos, Listener listener, boolean leaveAfterSubscribe) {
+	Subscriber(String clientId, MqttQoS qos, Listener listener, boolean leaveAfterSubscribe, boolean stall) {
 		this.clientId = clientId;
 		this.qos = qos;
 		this.listener = listener;
 		this.leaveAfterSubscribe = leaveAfterSubscribe;
+		this.stall = stall;
 	}
 
-	/** Highest message sequence number received so far (-1: none), read by the windowed publisher. */
-	long highestSeq() {
+	@Override
+	public long highestSeq() {
 		return this.highestSeq;
 	}
 
 	/** Nanoseconds from starting the TCP connection to the SUBACK. */
-	long establishNanos() {
+	@Override
+	public long establishNanos() {
 		return this.establishedNanos - this.startNanos;
 	}
 
-	long establishedAt() {
+	@Override
+	public long establishedAt() {
 		return this.establishedNanos;
 	}
 
-	boolean isActive() {
+	@Override
+	public boolean isActive() {
 		Channel current = this.channel;
 		return current != null && current.isActive();
 	}
 
-	/** The TCP connection could not be opened. */
-	void connectFailed(Throwable cause) {
+	@Override
+	public void connectFailed(Throwable cause) {
 		reportFailure("connect: " + cause);
 		reportClosed();
 	}
 
 	/** Send DISCONNECT and close the WebSocket (with a close frame), as a leaving page does. */
-	void leave() {
+	@Override
+	public void leave() {
 		Channel current = this.channel;
 		if (current == null) {
 			return;
@@ -174,11 +169,20 @@ final class Subscriber extends SimpleChannelInboundHandler<MqttMessage> {
 			leave();
 			return;
 		}
+		if (this.stall) {
+			// Neither reads nor acknowledges from now on: the server's writes to it back up.
+			context.channel().config().setAutoRead(false);
+			return;
+		}
 		long period = KEEP_ALIVE_SECONDS / 2;
 		this.pinger = context.executor().scheduleAtFixedRate(() -> pingIfIdle(context), period, period, TimeUnit.SECONDS);
 	}
 
 	private void publish(ChannelHandlerContext context, MqttPublishMessage message) {
+		if (this.stall) {
+			// Read along with the SUBACK before reading stopped: not acknowledged, not counted.
+			return;
+		}
 		ByteBuf payload = message.payload();
 		long sentNanos = payload.getLong(payload.readerIndex());
 		long seq = payload.getLong(payload.readerIndex() + Long.BYTES);

@@ -6,14 +6,19 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * One WebSocket endpoint under test and the processes serving it: the WebSocket server (a relay,
- * or none when Mosquitto serves the WebSockets itself) and the broker, which is restarted fresh
- * for every measurement.
+ * One endpoint under test and the processes serving it: the WebSocket server (a relay, or none
+ * when Mosquitto serves the WebSockets itself) and the broker, which is restarted fresh for every
+ * measurement. A Herald target also names its web server's port (for its actuator); its browsers
+ * may be event streams ({@code sse}) rather than MQTT over a WebSocket.
  */
-record Target(String name, URI uri, ServerProcess relay, Supplier<ServerProcess> broker) {
+record Target(String name, URI uri, ServerProcess relay, Supplier<ServerProcess> broker, boolean sse, int webPort) {
+
+	Target(String name, URI uri, ServerProcess relay, Supplier<ServerProcess> broker) {
+		this(name, uri, relay, broker, false, 0);
+	}
 
 	boolean tls() {
-		return "wss".equals(this.uri.getScheme());
+		return "wss".equals(this.uri.getScheme()) || "https".equals(this.uri.getScheme());
 	}
 
 	boolean isHerald() {
