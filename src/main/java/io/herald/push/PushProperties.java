@@ -9,7 +9,6 @@ import io.herald.mqtt.TopicFilter;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +28,9 @@ import org.springframework.validation.annotation.Validated;
  * behind one broker, so that each message is pushed once
  * @param allowedEndpoints URL patterns a subscription's endpoint must match, where * is
  * any text within one host label or path segment and ** any rest of the path; anything
- * else is refused and never fetched
+ * else is refused and never fetched; unset, the push services of the major browsers
+ * (https://fcm.googleapis.com/**, https://updates.push.services.mozilla.com/**,
+ * https://*.push.apple.com/**, https://*.notify.windows.com/**)
  * @param maxFilters the most topic filters one subscription may have (more: 400)
  * @param maxSubscriptionsPerIdentity the most subscriptions one identity may hold (more:
  * 409)
@@ -52,9 +53,7 @@ import org.springframework.validation.annotation.Validated;
 public record PushProperties(@DefaultValue("true") boolean enabled, @DefaultValue List<String> topics,
 		@DefaultValue("herald-push") @Pattern(regexp = "[^/+#]+",
 				message = "must not be empty nor contain /, + or #") String shareGroup,
-		@DefaultValue("https://fcm.googleapis.com/**,https://updates.push.services.mozilla.com/**,"
-				+ "https://*.push.apple.com/**,https://*.notify.windows.com/**") @NotEmpty List<String> allowedEndpoints,
-		@DefaultValue("20") @Min(1) @Max(1000) int maxFilters,
+		@Nullable List<String> allowedEndpoints, @DefaultValue("20") @Min(1) @Max(1000) int maxFilters,
 		@DefaultValue("20") @Min(1) int maxSubscriptionsPerIdentity,
 		@DefaultValue("10s") @NotNull Duration indexRefresh, @DefaultValue("1d") @NotNull Duration ttl,
 		@DefaultValue("normal") @Pattern(regexp = "very-low|low|normal|high",
@@ -64,7 +63,20 @@ public record PushProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 		@DefaultValue("60s") @NotNull Duration maxBackoff, @DefaultValue("10s") @NotNull Duration requestTimeout,
 		@DefaultValue @Valid Vapid vapid) {
 
+	/**
+	 * The push services of the major browsers (Chrome, Firefox, Safari, Edge), over
+	 * https: the default of {@code allowed-endpoints}.
+	 */
+	public static final List<String> BROWSER_PUSH_SERVICES = List.of("https://fcm.googleapis.com/**",
+			"https://updates.push.services.mozilla.com/**", "https://*.push.apple.com/**",
+			"https://*.notify.windows.com/**");
+
 	public PushProperties {
+		// Set here, not by @DefaultValue: a list of defaults is more than the formatter
+		// lays out in a record header.
+		if (allowedEndpoints == null || allowedEndpoints.isEmpty()) {
+			allowedEndpoints = BROWSER_PUSH_SERVICES;
+		}
 		if (topics != null) {
 			for (String topic : topics) {
 				try {
@@ -76,9 +88,7 @@ public record PushProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 				}
 			}
 		}
-		if (allowedEndpoints != null) {
-			allowedEndpoints.forEach(EndpointPattern::of);
-		}
+		allowedEndpoints.forEach(EndpointPattern::of);
 	}
 
 	/**
