@@ -15,7 +15,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -264,7 +263,10 @@ class PushApiIntegrationTests {
 		return subscriptions.stream().map(PushSubscription::id).map(UUID::toString).toList();
 	}
 
-	@TestConfiguration(proxyBeanMethods = false)
+	/**
+	 * The recording delivery, imported rather than annotated, so that no component scan
+	 * of another test's Herald picks it up.
+	 */
 	static class Recording {
 
 		@Bean

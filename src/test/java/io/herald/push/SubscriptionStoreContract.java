@@ -6,7 +6,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -157,8 +156,10 @@ abstract class SubscriptionStoreContract {
 					"--management.endpoint.health.validate-group-membership=false");
 	}
 
-	/** The store, its index and the database, without the rest of Herald. */
-	@SpringBootConfiguration
+	/**
+	 * The store, its index and the database, without the rest of Herald. Not a
+	 * configuration class, so that no component scan picks it up.
+	 */
 	@EnableAutoConfiguration
 	@EnableConfigurationProperties(PushProperties.class)
 	@Import(PushConfiguration.class)
