@@ -149,7 +149,8 @@ abstract class SubscriptionStoreContract {
 	private static ConfigurableApplicationContext instance(String url, String username) {
 		return new SpringApplicationBuilder(StoreOnly.class).web(WebApplicationType.NONE)
 			.run("--spring.datasource.url=" + url, "--spring.datasource.username=" + username,
-					"--herald.push.vapid.key-file=target/push/vapid-keys", "--herald.push.index-refresh=0s",
+					"--herald.push.vapid.key-file=target/push/vapid-keys",
+					"--herald.tls.self-signed-directory=target/tls", "--herald.push.index-refresh=0s",
 					"--herald.push.max-subscriptions-per-identity=3", "--spring.main.banner-mode=off",
 					// The readiness group names the broker, which this context leaves
 					// out.
