@@ -73,8 +73,9 @@ class PushFeedConfiguration {
 			BrokerProperties broker, PushProperties push, FeedProperties feed, ObjectProvider<PushDelivery> delivery) {
 		List<String> topics = sharedTopics(push, feed);
 		String clientId = "herald-push-" + UUID.randomUUID().toString().substring(0, 8);
-		MqttPahoMessageDrivenChannelAdapter adapter = new MqttPahoMessageDrivenChannelAdapter(clientId,
-				pushClientFactory, topics.toArray(String[]::new));
+		boolean sending = delivery.getIfAvailable() != null;
+		MqttPahoMessageDrivenChannelAdapter adapter = new PushInbound(clientId, pushClientFactory, sending,
+				topics.toArray(String[]::new));
 		adapter.setQos(PUSH_QOS);
 		adapter.setCompletionTimeout(broker.connectTimeout().toMillis());
 		adapter.setQuiescentTimeout(QUIESCENT_TIMEOUT.toMillis());
@@ -85,8 +86,7 @@ class PushFeedConfiguration {
 		adapter.setConverter(converter);
 		adapter.setOutputChannelName("pushChannel");
 		adapter.setErrorChannelName("pushErrors");
-		if (delivery.getIfAvailable() == null) {
-			adapter.setAutoStartup(false);
+		if (!sending) {
 			logger.info("Web Push sending is not configured (no PushDelivery): the push feed does not subscribe");
 		}
 		else {
