@@ -35,14 +35,14 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("herald.feed")
-record FeedProperties(@DefaultValue("/news/#") @NotEmpty List<String> topics,
+public record FeedProperties(@DefaultValue("/news/#") @NotEmpty List<String> topics,
 		@DefaultValue("1000") @Min(1) @Max(1_000_000) int historySize,
 		@DefaultValue("16MB") @NotNull DataSize historyBytes, @DefaultValue("30s") @NotNull Duration maxReconnectDelay,
 		@DefaultValue("15s") @NotNull Duration sseHeartbeat, @DefaultValue("1000") @Min(1) int sseQueue,
 		@DefaultValue("4MB") @NotNull DataSize sseQueueBytes, @DefaultValue("5s") @NotNull Duration sseRetry,
 		@DefaultValue("10000") @Min(1) int sseMaxStreams) {
 
-	FeedProperties {
+	public FeedProperties {
 		if (topics != null) {
 			for (String topic : topics) {
 				try {

@@ -103,6 +103,10 @@ public class SecurityConfiguration {
 				.permitAll()
 				// The API's description: it describes, it does not act.
 				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+				.permitAll()
+				// The VAPID public key: public information, which pages need before they
+				// subscribe.
+				.requestMatchers(HttpMethod.GET, "/api/push/key")
 				.permitAll();
 			if (metrics.publicAccess()) {
 				requests.requestMatchers("/actuator/prometheus").permitAll();
@@ -112,7 +116,8 @@ public class SecurityConfiguration {
 				// without a token.
 				requests.requestMatchers(HttpMethod.GET, "/api/news", STREAM).permitAll();
 			}
-			requests.requestMatchers("/api/news", "/api/news/**")
+			// Push subscriptions belong to the token's identity: never anonymous.
+			requests.requestMatchers("/api/news", "/api/news/**", "/api/push/**")
 				.authenticated()
 				// The actuator, and anything not listed above, is the admin's.
 				.anyRequest()

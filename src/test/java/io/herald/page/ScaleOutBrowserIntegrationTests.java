@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.herald.HeraldApplication;
 import io.herald.support.MosquittoProcess;
+import io.herald.support.TestDatabase;
 import io.herald.support.TestHttp;
 import io.herald.support.TestTokens;
 import org.junit.jupiter.api.AfterEach;
@@ -66,11 +67,11 @@ class ScaleOutBrowserIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext herald(MosquittoProcess mosquitto) {
-		return new SpringApplicationBuilder(HeraldApplication.class).run("--server.port=0",
+		return new SpringApplicationBuilder(HeraldApplication.class).run(TestDatabase.withArguments("--server.port=0",
 				"--herald.relay.listener.port=0", "--herald.broker.embedded=false",
 				"--herald.broker.url=" + mosquitto.tcpUri(), "--herald.tls.self-signed-directory=target/tls",
 				// Instances behind one load balancer verify tokens with the same secret.
-				"--herald.security.jwt.secret=" + TestTokens.SECRET);
+				"--herald.security.jwt.secret=" + TestTokens.SECRET));
 	}
 
 	private static int port(ConfigurableApplicationContext herald) {

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 import io.herald.HeraldApplication;
+import io.herald.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -23,9 +24,9 @@ class RelayListenerPortInUseIntegrationTests {
 		try (ServerSocket taken = new ServerSocket()) {
 			taken.bind(new InetSocketAddress(0));
 			int port = taken.getLocalPort();
-			Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(HeraldApplication.class).run(
-					"--server.port=0", "--herald.broker.embedded-port=0", "--herald.relay.listener.port=" + port,
-					"--herald.tls.self-signed-directory=target/tls"));
+			Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(HeraldApplication.class)
+				.run(TestDatabase.withArguments("--server.port=0", "--herald.broker.embedded-port=0",
+						"--herald.relay.listener.port=" + port, "--herald.tls.self-signed-directory=target/tls")));
 			assertThat(failure).isNotNull();
 
 			FailureAnalysis analysis = new RelayListenerPortInUseFailureAnalyzer().analyze(failure);

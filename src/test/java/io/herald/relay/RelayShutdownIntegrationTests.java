@@ -3,6 +3,7 @@ package io.herald.relay;
 import io.herald.HeraldApplication;
 import io.herald.support.MqttWebSocketClient;
 import io.herald.support.OpenTopics;
+import io.herald.support.TestDatabase;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -24,9 +25,9 @@ class RelayShutdownIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@EnumSource
 	void shutdownClosesBrowsersWith1001(RelayEndpoint endpoint) {
-		ConfigurableApplicationContext herald = new SpringApplicationBuilder(HeraldApplication.class).run(
-				"--server.port=0", "--herald.broker.embedded-port=0", "--herald.relay.listener.port=0",
-				"--herald.tls.self-signed-directory=target/tls");
+		ConfigurableApplicationContext herald = new SpringApplicationBuilder(HeraldApplication.class)
+			.run(TestDatabase.withArguments("--server.port=0", "--herald.broker.embedded-port=0",
+					"--herald.relay.listener.port=0", "--herald.tls.self-signed-directory=target/tls"));
 		MqttWebSocketClient client;
 		try {
 			client = MqttWebSocketClient.connect(endpoint.uri(herald), "mqtt");

@@ -60,6 +60,7 @@ public final class HeraldProcess implements AutoCloseable {
 					"--herald.tls.self-signed-directory=target/tls",
 					"--herald.security.jwt.secret=" + TestTokens.SECRET,
 					"--herald.security.data-directory=target/security"));
+			command.addAll(List.of(TestDatabase.arguments()));
 			command.addAll(List.of(more));
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(log.toFile())

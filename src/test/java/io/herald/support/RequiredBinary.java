@@ -41,6 +41,43 @@ public final class RequiredBinary {
 	}
 
 	/**
+	 * The folder of PostgreSQL's server programs ({@code initdb}, {@code postgres}):
+	 * where {@code initdb} is on the {@code PATH}, or Debian's
+	 * {@code /usr/lib/postgresql/<version>/bin}.
+	 */
+	public static Path postgresqlBin() {
+		Optional<Path> onPath = locate("initdb").map(RequiredBinary::resolveLinks);
+		if (onPath.isPresent() && Files.isExecutable(onPath.get().resolveSibling("postgres"))) {
+			return onPath.get().getParent();
+		}
+		Path debian = Path.of("/usr/lib/postgresql");
+		if (Files.isDirectory(debian)) {
+			try (java.util.stream.Stream<Path> versions = Files.list(debian)) {
+				Optional<Path> bin = versions.map((version) -> version.resolve("bin"))
+					.filter((candidate) -> Files.isExecutable(candidate.resolve("initdb"))
+							&& Files.isExecutable(candidate.resolve("postgres")))
+					.max(Path::compareTo);
+				if (bin.isPresent()) {
+					return bin.get();
+				}
+			}
+			catch (IOException ex) {
+				// Reported as missing below.
+			}
+		}
+		throw missing("PostgreSQL's 'initdb' and 'postgres' are not installed (Debian package postgresql)");
+	}
+
+	private static Path resolveLinks(Path path) {
+		try {
+			return path.toRealPath();
+		}
+		catch (IOException ex) {
+			return path;
+		}
+	}
+
+	/**
 	 * Debian's {@code /usr/bin/python3}, once it has been seen to import {@code module}
 	 * (installed by the Debian package {@code debianPackage}).
 	 */

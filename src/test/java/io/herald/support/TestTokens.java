@@ -42,6 +42,11 @@ public final class TestTokens {
 		return minter.mint("test-client", acl, VALIDITY);
 	}
 
+	/** A token of the identity {@code subject} with exactly this {@code acl} claim. */
+	public static String of(String subject, Object acl) {
+		return minter.mint(subject, acl, VALIDITY);
+	}
+
 	/** A valid token without an {@code acl} claim, which has no rights. */
 	public static String withoutAcl() {
 		return minter.mint("test-client", null, VALIDITY);

@@ -1,12 +1,18 @@
 package io.herald.system;
 
 import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Function;
 
 import io.herald.support.EventStreamClient;
@@ -38,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @HeraldIntegrationTest
 @TestPropertySource(properties = { "herald.publish.timeout=1s", "herald.broker.health-timeout=1s",
-		"herald.feed.sse-max-streams=1" })
+		"herald.feed.sse-max-streams=1", "herald.push.max-subscriptions-per-identity=1" })
 class ApiDocumentationIntegrationTests extends WithExternalMosquitto {
 
 	@LocalServerPort
@@ -156,7 +162,66 @@ class ApiDocumentationIntegrationTests extends WithExternalMosquitto {
 				return http.get().uri("/api/news/stream").retrieve().toEntity(String.class);
 			}
 		});
+		String reader = TestTokens.bearer(TestTokens.of("documented-reader", Map.of("sub", List.of("/news/#"))));
+		producers.put("POST /api/push/subscriptions 400", (http) -> post(http, "/api/push/subscriptions", reader,
+				pushRegistration("https://push.example.com/not-allowed", "/news/#")));
+		producers.put("POST /api/push/subscriptions 401",
+				(http) -> post(http, "/api/push/subscriptions", null, pushRegistration(fcm(), "/news/#")));
+		producers.put("POST /api/push/subscriptions 403",
+				(http) -> post(http, "/api/push/subscriptions", reader, pushRegistration(fcm(), "/private/#")));
+		producers.put("POST /api/push/subscriptions 409", (http) -> {
+			String collector = TestTokens
+				.bearer(TestTokens.of("documented-collector", Map.of("sub", List.of("/news/#"))));
+			assertThat(
+					post(http, "/api/push/subscriptions", collector, pushRegistration(fcm(), "/news/#")).getStatusCode()
+						.value())
+				.isEqualTo(201);
+			return post(http, "/api/push/subscriptions", collector, pushRegistration(fcm(), "/news/#"));
+		});
+		producers.put("DELETE /api/push/subscriptions/{id} 401",
+				(http) -> http.delete()
+					.uri("/api/push/subscriptions/" + UUID.randomUUID())
+					.retrieve()
+					.toEntity(String.class));
+		producers.put("DELETE /api/push/subscriptions/{id} 404",
+				(http) -> http.delete()
+					.uri("/api/push/subscriptions/" + UUID.randomUUID())
+					.header(HttpHeaders.AUTHORIZATION, reader)
+					.retrieve()
+					.toEntity(String.class));
 		return producers;
+	}
+
+	private static String fcm() {
+		return "https://fcm.googleapis.com/fcm/send/" + UUID.randomUUID();
+	}
+
+	/**
+	 * A registration with a real P-256 point and a 16-byte secret, as a browser sends.
+	 */
+	private static Map<String, Object> pushRegistration(String endpoint, String filter) {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+			generator.initialize(new ECGenParameterSpec("secp256r1"));
+			ECPublicKey key = (ECPublicKey) generator.generateKeyPair().getPublic();
+			byte[] point = new byte[65];
+			point[0] = 4;
+			copy(key.getW().getAffineX().toByteArray(), point, 1);
+			copy(key.getW().getAffineY().toByteArray(), point, 33);
+			Base64.Encoder base64Url = Base64.getUrlEncoder().withoutPadding();
+			return Map.of(
+					"subscription", Map.of("endpoint", endpoint, "keys", Map.of("p256dh",
+							base64Url.encodeToString(point), "auth", base64Url.encodeToString(new byte[16]))),
+					"filters", List.of(filter));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void copy(byte[] unsigned, byte[] target, int offset) {
+		int start = Math.max(0, unsigned.length - 32);
+		System.arraycopy(unsigned, start, target, offset + 32 - (unsigned.length - start), unsigned.length - start);
 	}
 
 	private static Map<String, String> message(String topic) {
