@@ -1,6 +1,7 @@
 // One MQTT session over Herald's WebSocket relay, kept alive: reconnects with exponential backoff
-// after a failure or a drop, renews every subscription on each new session, and presents the token
-// current at each attempt, so a token changed or renewed meanwhile is the one that goes out.
+// and jitter after a failure or a drop, renews every subscription on each new session, and
+// presents the token current at each attempt, so a token changed or renewed meanwhile is the one
+// that goes out.
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 30000;
@@ -17,7 +18,9 @@ export class RelayConnection {
    * @param {string} url the relay's ws:// or wss:// URL
    * @param {function(): string} token asked on every connection attempt: the token to present as
    *     the MQTT password, or '' to connect anonymously
-   * @param {{onState: function(string, string), onMessage: function(object)}} listeners
+   * @param {{onState: function(string, string, object=), onMessage: function(object)}} listeners
+   *     onState's third argument, on a failed attempt, says whether the WebSocket itself failed
+   *     ({unreachable: true}) rather than the broker refusing the CONNECT
    */
   constructor(url, token, listeners) {
     this.url = url;
@@ -34,6 +37,17 @@ export class RelayConnection {
 
   start() {
     this.attempt('connecting', '');
+  }
+
+  /** Disconnects for good: no retry follows. */
+  stop() {
+    this.stopped = true;
+    this.connected = false;
+    try {
+      this.client.disconnect();
+    } catch (error) {
+      // Not connected: nothing to close.
+    }
   }
 
   /** Subscribe now if connected, and again on every reconnection. */
@@ -60,6 +74,9 @@ export class RelayConnection {
   }
 
   attempt(state, detail) {
+    if (this.stopped) {
+      return;
+    }
     this.listeners.onState(state, detail);
     const token = this.token();
     const options = {
@@ -68,7 +85,8 @@ export class RelayConnection {
       cleanSession: true,
       mqttVersion: 4,
       onSuccess: () => this.established(),
-      onFailure: (response) => this.failed(failureReason(response, token !== '')),
+      onFailure: (response) => this.failed(failureReason(response, token !== ''),
+          response.errorCode !== PAHO_CONNACK_REFUSED),
     };
     if (token) {
       options.userName = TOKEN_USER_NAME;
@@ -77,7 +95,7 @@ export class RelayConnection {
     try {
       this.client.connect(options);
     } catch (error) {
-      this.failed(error.message);
+      this.failed(error.message, true);
     }
   }
 
@@ -91,11 +109,10 @@ export class RelayConnection {
     }
   }
 
-  failed(reason) {
+  failed(reason, unreachable) {
     this.connected = false;
-    const seconds = Math.round(this.delay / 1000);
-    this.listeners.onState('failed', `${reason}; retrying in ${seconds} s`);
-    this.retryLater(reason);
+    const seconds = Math.round(this.retryLater(reason) / 1000);
+    this.listeners.onState('failed', `${reason}; retrying in ${seconds} s`, { unreachable });
   }
 
   lost(response) {
@@ -107,10 +124,15 @@ export class RelayConnection {
     this.retryLater(response.errorMessage);
   }
 
+  /**
+   * Attempt again after between half and all of the backoff, at random, so that the browsers a
+   * broker crash dropped together do not all come back at the same moment; returns the delay.
+   */
   retryLater(reason) {
-    const delay = this.delay;
+    const delay = this.delay / 2 + Math.random() * (this.delay / 2);
     this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
     setTimeout(() => this.attempt('reconnecting', reason || ''), delay);
+    return delay;
   }
 
   sendSubscribe(filter, qos) {

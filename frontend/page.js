@@ -1,8 +1,9 @@
-// The test page: a live MQTT view over Herald's relay, a REST publish form, and desktop
-// notifications, all with the token from the token field. Every payload is shown as text, never
-// interpreted as HTML.
+// The test page: a live view of the news, over MQTT on Herald's relay or as Server-Sent Events from
+// its feed, a REST publish form, and desktop notifications, all with the token from the token field.
+// Every payload is shown as text, never interpreted as HTML.
 
 import { RelayConnection } from './connection.js';
+import { EventStreamConnection } from './stream.js';
 
 const MAX_SHOWN = 200;
 
@@ -13,6 +14,14 @@ const app = document.getElementById('app');
 const messages = document.getElementById('messages');
 const emptyHint = document.getElementById('messages-empty');
 let notify = false;
+
+// The live view's transport: a RelayConnection or an EventStreamConnection, both with start,
+// subscribe, unsubscribe, stop and a subscriptions map.
+let transport = null;
+// Whether MQTT over WebSocket ever connected on this page, and whether the transport was picked
+// by hand: only a first MQTT connection that cannot be made, on the page's own choice, falls back.
+let mqttConnected = false;
+let chosen = false;
 
 // Herald's relay listener when it runs, else the web server's own endpoint next to this page.
 function relayUrl() {
@@ -44,6 +53,9 @@ function show(item, { prepend }) {
   entry.dataset.topic = item.topic;
   entry.dataset.source = item.history ? 'history' : 'live';
   entry.dataset.retained = String(Boolean(item.retained));
+  if (item.id) {
+    entry.dataset.id = item.id;
+  }
   const header = document.createElement('p');
   header.className = 'message-header';
   const topic = document.createElement('code');
@@ -72,18 +84,25 @@ function show(item, { prepend }) {
   emptyHint.hidden = true;
 }
 
-function arrived(message) {
+function arrived(topic, payload, meta) {
   const item = {
-    topic: message.destinationName,
-    payload: payloadText(message),
-    qos: message.qos,
-    retained: message.retained,
-    time: new Date(),
+    topic, payload, qos: meta.qos, retained: meta.retained, id: meta.id, time: meta.time || new Date(),
   };
   show(item, { prepend: true });
   if (notify && document.hidden && Notification.permission === 'granted') {
     new Notification(item.topic, { body: item.payload.slice(0, 200), tag: 'herald-news' });
   }
+}
+
+/** Herald no longer holds everything after the last event seen: say so where messages show. */
+function gap() {
+  const entry = document.createElement('li');
+  entry.className = 'message gap';
+  entry.dataset.source = 'gap';
+  entry.textContent = 'Some messages may be missing here: Herald no longer holds all of them since the '
+    + 'last one shown (or it restarted). The stream goes on from the oldest it holds.';
+  messages.prepend(entry);
+  emptyHint.hidden = true;
 }
 
 async function loadHistory(filter) {
@@ -102,7 +121,7 @@ async function loadHistory(filter) {
   }
 }
 
-function listSubscription(connection, filter, qos) {
+function listSubscription(filter, qos) {
   const list = document.getElementById('subscriptions');
   for (const existing of list.children) {
     if (existing.dataset.filter === filter) {
@@ -113,6 +132,9 @@ function listSubscription(connection, filter, qos) {
   entry.dataset.filter = filter;
   const label = document.createElement('code');
   label.textContent = filter;
+  const level = document.createElement('span');
+  level.className = 'subscription-qos';
+  level.textContent = `QoS ${qos}`;
   const button = document.createElement('button');
   button.type = 'button';
   button.textContent = 'Unsubscribe';
@@ -120,13 +142,13 @@ function listSubscription(connection, filter, qos) {
   button.addEventListener('click', async () => {
     entry.remove();
     try {
-      await connection.unsubscribe(filter);
+      await transport.unsubscribe(filter);
       setText('subscribe-result', `Unsubscribed from ${filter}`);
     } catch (error) {
       setText('subscribe-result', `Could not unsubscribe from ${filter}: ${error.message}`);
     }
   });
-  entry.append(label, ` QoS ${qos} `, button);
+  entry.append(label, level, button);
   list.append(entry);
 }
 
@@ -154,7 +176,7 @@ function setText(id, text) {
   document.getElementById(id).textContent = text;
 }
 
-function wireSubscribe(connection) {
+function wireSubscribe() {
   const form = document.getElementById('subscribe-form');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -167,13 +189,17 @@ function wireSubscribe(connection) {
     }
     setText('subscribe-result', `Subscribing to ${filter}…`);
     try {
-      const result = await connection.subscribe(filter, qos);
-      listSubscription(connection, filter, qos);
-      setText('subscribe-result', result.pending
-        ? `Subscribing to ${filter} once connected`
-        : `Subscribed to ${filter} (granted QoS ${result.grantedQos})`);
+      const result = await transport.subscribe(filter, qos);
+      listSubscription(filter, qos);
+      if (result.pending) {
+        setText('subscribe-result', `Subscribing to ${filter} once connected`);
+      } else if (result.grantedQos === undefined) {
+        setText('subscribe-result', `Subscribed to ${filter} (event stream)`);
+      } else {
+        setText('subscribe-result', `Subscribed to ${filter} (granted QoS ${result.grantedQos})`);
+      }
     } catch (error) {
-      connection.subscriptions.delete(filter);
+      transport.subscriptions.delete(filter);
       setText('subscribe-result', `Could not subscribe to ${filter}: ${error.message}`);
     }
   });
@@ -314,17 +340,86 @@ function wireNotifications() {
   });
 }
 
+/**
+ * Stops the current transport and starts `kind` ('mqtt' or 'sse') with the same subscriptions.
+ * Only the current transport's news reaches the page: a stopped one may still report.
+ */
+function useTransport(kind, token) {
+  const subscriptions = transport ? new Map(transport.subscriptions) : new Map();
+  if (transport) {
+    transport.stop();
+  }
+  let started = null;
+  const current = (report) => (...args) => {
+    if (transport === started) {
+      report(...args);
+    }
+  };
+  if (kind === 'sse') {
+    started = new EventStreamConnection(token, {
+      onState: current(showState),
+      onMessage: current(arrived),
+      onGap: current(gap),
+    });
+  } else {
+    started = new RelayConnection(relayUrl(), token, {
+      onState: current((state, detail, failure) => mqttState(state, detail, failure, token)),
+      onMessage: current((message) => arrived(message.destinationName, payloadText(message),
+        { qos: message.qos, retained: message.retained })),
+    });
+  }
+  for (const [filter, qos] of subscriptions) {
+    started.subscriptions.set(filter, qos);
+  }
+  transport = started;
+  document.body.dataset.transport = kind;
+  document.getElementById(kind === 'sse' ? 'transport-sse' : 'transport-mqtt').checked = true;
+  // An event stream has no QoS to ask for: each message comes once, in order, resumed after drops.
+  document.getElementById('subscribe-qos').disabled = kind === 'sse';
+  document.getElementById('subscribe-qos-hint').hidden = kind !== 'sse';
+  started.start();
+}
+
+function mqttState(state, detail, failure, token) {
+  showState(state, detail);
+  if (state === 'connected') {
+    mqttConnected = true;
+  }
+  if (state === 'failed' && failure && failure.unreachable && !mqttConnected && !chosen) {
+    const notice = document.getElementById('transport-notice');
+    notice.textContent = 'WebSocket unavailable: using Server-Sent Events';
+    setText('transport-notice-detail', `The WebSocket to ${relayUrl()} could not be opened. `
+      + 'Choose "MQTT over WebSocket" to try it again.');
+    notice.hidden = false;
+    useTransport('sse', token);
+  }
+}
+
+function wireTransport(token) {
+  for (const choice of document.querySelectorAll('input[name=transport]')) {
+    choice.addEventListener('change', () => {
+      if (!choice.checked) {
+        return;
+      }
+      chosen = true;
+      document.getElementById('transport-notice').hidden = true;
+      setText('transport-notice-detail', '');
+      useTransport(choice.value, token);
+    });
+  }
+}
+
 const token = wireToken();
-const connection = new RelayConnection(relayUrl(), token, { onState: showState, onMessage: arrived });
-wireSubscribe(connection);
+wireTransport(token);
+wireSubscribe();
 wirePublish(token);
 wireNotifications();
 loadHistory(document.getElementById('subscribe-filter').value.trim());
-connection.start();
+useTransport('mqtt', token);
 
 /** The filters the page is subscribed to, or else the one in the filter field: what Web Push follows. */
 export function currentFilters() {
-  const subscribed = [...connection.subscriptions.keys()];
+  const subscribed = [...transport.subscriptions.keys()];
   const field = document.getElementById('subscribe-filter').value.trim();
   return subscribed.length > 0 || !field ? subscribed : [field];
 }

@@ -1,10 +1,12 @@
 package io.herald.broker;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttAsyncClient;
@@ -67,40 +69,68 @@ public final class BrokerClientFactory extends DefaultMqttPahoClientFactory impl
 
 	private final class DeadlineClient extends MqttAsyncClient {
 
+		/**
+		 * Counts the client's connects: a deadline acts only on the connect it was set
+		 * for, never on a later one that Paho or Spring Integration started meanwhile.
+		 */
+		private final AtomicLong connects = new AtomicLong();
+
 		DeadlineClient(String uri, String clientId) throws MqttException {
 			super(uri, clientId, new MemoryPersistence());
 		}
 
-		/** Every attempt passes here, Paho's own reconnects included. */
+		/** Every connect passes here, Paho's own reconnects included. */
 		@Override
 		public IMqttToken connect(MqttConnectOptions options, @Nullable Object userContext,
 				@Nullable IMqttActionListener callback) throws MqttException {
+			long connect = this.connects.incrementAndGet();
 			IMqttToken token = super.connect(options, userContext, callback);
-			scheduleDeadline(token);
+			scheduleDeadline(new Attempt(token, connect, this.comms.getNetworkModuleIndex()));
 			return token;
 		}
 
-		private void scheduleDeadline(IMqttToken token) {
+		private void scheduleDeadline(Attempt attempt) {
 			try {
-				BrokerClientFactory.this.deadlines.schedule(() -> enforceDeadline(token),
+				BrokerClientFactory.this.deadlines.schedule(() -> enforceDeadline(attempt),
 						BrokerClientFactory.this.connackTimeout.toMillis(), TimeUnit.MILLISECONDS);
 			}
-			catch (java.util.concurrent.RejectedExecutionException ex) {
+			catch (RejectedExecutionException ex) {
 				// Shutting down: nothing waits for this attempt any more.
 			}
 		}
 
-		private void enforceDeadline(IMqttToken token) {
-			if (token.isComplete() || !this.comms.isConnecting()) {
+		private void enforceDeadline(Attempt attempt) {
+			if (attempt.connect() != this.connects.get() || attempt.token().isComplete()) {
+				return;
+			}
+			int serverIndex = this.comms.getNetworkModuleIndex();
+			if (serverIndex != attempt.serverIndex()) {
+				// Paho went on to the next server URI by itself after a failure: that
+				// attempt gets a whole deadline of its own.
+				scheduleDeadline(attempt.onServer(serverIndex));
+				return;
+			}
+			if (!this.comms.isConnecting()) {
 				return;
 			}
 			logger.warn("No CONNACK from {} within {} (herald.broker.connack-timeout): giving up on this attempt",
 					getCurrentServerURI(), BrokerClientFactory.this.connackTimeout);
 			this.comms.shutdownConnection(null, new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT,
 					new TimeoutException("No CONNACK within " + BrokerClientFactory.this.connackTimeout)));
-			// With several server URIs, Paho goes on to the next one under the same
-			// token.
-			scheduleDeadline(token);
+			if (!attempt.token().isComplete()) {
+				// With several server URIs, Paho has gone on to the next one under the
+				// same token.
+				scheduleDeadline(attempt.onServer(this.comms.getNetworkModuleIndex()));
+			}
+		}
+
+	}
+
+	/** One connect of a client to one of its server URIs. */
+	private record Attempt(IMqttToken token, long connect, int serverIndex) {
+
+		Attempt onServer(int index) {
+			return new Attempt(this.token, this.connect, index);
 		}
 
 	}

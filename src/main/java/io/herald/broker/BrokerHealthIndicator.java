@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.timeout.ReadTimeoutException;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -81,7 +82,9 @@ class BrokerHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	private static String describe(Throwable failure) {
-		if (failure instanceof TimeoutException) {
+		// The probe's own deadline and its read timeout are the same time: either may
+		// fire first.
+		if (failure instanceof TimeoutException || failure instanceof ReadTimeoutException) {
 			return "No CONNACK within the health timeout (herald.broker.health-timeout)";
 		}
 		String message = failure.getMessage();

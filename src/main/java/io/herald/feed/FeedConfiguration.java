@@ -39,6 +39,8 @@ class FeedConfiguration {
 	 */
 	static final int FEED_QOS = 1;
 
+	private static final Duration COMPLETION_MARGIN = Duration.ofSeconds(1);
+
 	private static final Duration QUIESCENT_TIMEOUT = Duration.ofSeconds(1);
 
 	/**
@@ -84,7 +86,13 @@ class FeedConfiguration {
 		MqttPahoMessageDrivenChannelAdapter adapter = new MqttPahoMessageDrivenChannelAdapter(clientId,
 				feedClientFactory, properties.topics().toArray(String[]::new));
 		adapter.setQos(FEED_QOS);
-		adapter.setCompletionTimeout(broker.connectTimeout().toMillis());
+		// The first connect must be given up by Herald's CONNACK deadline, on every
+		// server
+		// URI, before the adapter stops waiting for it: an adapter that stopped waiting
+		// earlier would find that attempt still in progress and start no reconnects.
+		adapter.setCompletionTimeout(
+				endpoint.serverUris().length * (broker.connectTimeout().toMillis() + broker.connackTimeout().toMillis())
+						+ COMPLETION_MARGIN.toMillis());
 		// Handling a message is quick, and a broker that is down must not hold up
 		// shutdown for
 		// Paho's default 30 s.
@@ -138,6 +146,9 @@ class FeedConfiguration {
 		MqttConnectOptions options = new MqttConnectOptions();
 		options.setServerURIs(endpoint.serverUris());
 		options.setCleanSession(true);
+		// MQTT 3.1.1 only: Paho's default would retry each failed attempt as 3.1, which
+		// doubles the time spent on a broker that does not answer.
+		options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
 		options.setAutomaticReconnect(true);
 		options.setMaxReconnectDelay(Math.toIntExact(maxReconnectDelay.toMillis()));
 		// Paho counts whole seconds, and 0 would mean waiting forever.

@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * that proxies keep it open and a vanished client is noticed
  * @param sseQueue how many events a stream may fall behind before it is closed (its
  * client reconnects with Last-Event-ID and is replayed what the history still holds)
+ * @param sseQueueBytes the most bytes of events a stream may fall behind before it is
+ * closed, however few they are
  * @param sseRetry the reconnection delay streams ask EventSource for
  * @param sseMaxStreams the most streams open at once; beyond, 503
  */
@@ -37,7 +39,8 @@ record FeedProperties(@DefaultValue("/news/#") @NotEmpty List<String> topics,
 		@DefaultValue("1000") @Min(1) @Max(1_000_000) int historySize,
 		@DefaultValue("16MB") @NotNull DataSize historyBytes, @DefaultValue("30s") @NotNull Duration maxReconnectDelay,
 		@DefaultValue("15s") @NotNull Duration sseHeartbeat, @DefaultValue("1000") @Min(1) int sseQueue,
-		@DefaultValue("5s") @NotNull Duration sseRetry, @DefaultValue("10000") @Min(1) int sseMaxStreams) {
+		@DefaultValue("4MB") @NotNull DataSize sseQueueBytes, @DefaultValue("5s") @NotNull Duration sseRetry,
+		@DefaultValue("10000") @Min(1) int sseMaxStreams) {
 
 	FeedProperties {
 		if (topics != null) {
@@ -56,6 +59,9 @@ record FeedProperties(@DefaultValue("/news/#") @NotEmpty List<String> topics,
 		}
 		if (maxReconnectDelay != null && maxReconnectDelay.compareTo(Duration.ofSeconds(1)) < 0) {
 			throw new IllegalArgumentException("herald.feed.max-reconnect-delay must be at least 1s");
+		}
+		if (sseQueueBytes != null && sseQueueBytes.toBytes() < 1024) {
+			throw new IllegalArgumentException("herald.feed.sse-queue-bytes must be at least 1KB");
 		}
 		if (sseHeartbeat != null && sseHeartbeat.compareTo(Duration.ofMillis(100)) < 0) {
 			throw new IllegalArgumentException("herald.feed.sse-heartbeat must be at least 100ms");

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Events arrive from the feed (live) and from the history (replayed before the first live
  * one); what is replayed is bounded by the history, what is live by
- * {@code herald.feed.sse-queue}.
+ * {@code herald.feed.sse-queue} events and {@code herald.feed.sse-queue-bytes}.
  */
 final class NewsStream implements WriteListener, AsyncListener {
 
@@ -35,6 +35,8 @@ final class NewsStream implements WriteListener, AsyncListener {
 	private final Predicate<String> wanted;
 
 	private final int maxBehind;
+
+	private final long maxBehindBytes;
 
 	private final Executor writer;
 
@@ -51,6 +53,9 @@ final class NewsStream implements WriteListener, AsyncListener {
 
 	private final ArrayDeque<byte[]> live = new ArrayDeque<>();
 
+	/** The bytes of the live events not yet written. */
+	private long liveBytes;
+
 	/** Whether the output took everything so far: writing now would not block. */
 	private boolean writable;
 
@@ -61,9 +66,11 @@ final class NewsStream implements WriteListener, AsyncListener {
 
 	private long sent;
 
-	NewsStream(Predicate<String> wanted, int maxBehind, Executor writer, Counter events, Closed closed) {
+	NewsStream(Predicate<String> wanted, int maxBehind, long maxBehindBytes, Executor writer, Counter events,
+			Closed closed) {
 		this.wanted = wanted;
 		this.maxBehind = maxBehind;
+		this.maxBehindBytes = maxBehindBytes;
 		this.writer = writer;
 		this.events = events;
 		this.closed = closed;
@@ -98,20 +105,21 @@ final class NewsStream implements WriteListener, AsyncListener {
 	}
 
 	/**
-	 * A live event; a client already {@code herald.feed.sse-queue} events behind is
-	 * closed instead.
+	 * A live event; a client that would so fall more than {@code herald.feed.sse-queue}
+	 * events or {@code herald.feed.sse-queue-bytes} behind is closed instead.
 	 */
 	void offer(byte[] event) {
 		synchronized (this) {
 			if (this.done) {
 				return;
 			}
-			if (this.live.size() < this.maxBehind) {
+			if (this.live.size() < this.maxBehind && this.liveBytes + event.length <= this.maxBehindBytes) {
 				this.live.add(event);
+				this.liveBytes += event.length;
 				schedule();
 				return;
 			}
-			logger.debug("Event stream {} events behind: closing it", this.live.size());
+			logger.debug("Event stream {} events and {} bytes behind: closing it", this.live.size(), this.liveBytes);
 			this.done = true;
 		}
 		end(Ending.BEHIND);
@@ -122,6 +130,7 @@ final class NewsStream implements WriteListener, AsyncListener {
 		synchronized (this) {
 			if (!this.done && this.live.isEmpty() && this.replay.isEmpty()) {
 				this.live.add(HEARTBEAT);
+				this.liveBytes += HEARTBEAT.length;
 				schedule();
 			}
 		}
@@ -186,7 +195,13 @@ final class NewsStream implements WriteListener, AsyncListener {
 		try {
 			boolean wrote = false;
 			while (out.isReady()) {
-				byte[] event = (!this.replay.isEmpty()) ? this.replay.poll() : this.live.poll();
+				byte[] event = this.replay.poll();
+				if (event == null) {
+					event = this.live.poll();
+					if (event != null) {
+						this.liveBytes -= event.length;
+					}
+				}
 				if (event == null) {
 					if (!wrote) {
 						return false;
@@ -230,6 +245,7 @@ final class NewsStream implements WriteListener, AsyncListener {
 		synchronized (this) {
 			this.replay.clear();
 			this.live.clear();
+			this.liveBytes = 0;
 		}
 		this.closed.closed(this, ending);
 		complete();
@@ -289,7 +305,10 @@ final class NewsStream implements WriteListener, AsyncListener {
 		/** Herald closed it (shutdown). */
 		CLOSED,
 
-		/** Its client fell more than {@code herald.feed.sse-queue} events behind. */
+		/**
+		 * Its client fell more than {@code herald.feed.sse-queue} events or
+		 * {@code herald.feed.sse-queue-bytes} behind.
+		 */
 		BEHIND,
 
 		/** Its client went away, or writing to it failed. */

@@ -112,8 +112,9 @@ class NewsStreams implements SmartLifecycle {
 			throw new UnavailableException("Herald already holds its maximum of " + this.properties.sseMaxStreams()
 					+ " event streams (herald.feed.sse-max-streams)");
 		}
-		NewsStream stream = new NewsStream(wanted, this.properties.sseQueue(), (task) -> this.writers.execute(task),
-				this.events, this::closed);
+		NewsStream stream = new NewsStream(wanted, this.properties.sseQueue(),
+				this.properties.sseQueueBytes().toBytes(), (task) -> this.writers.execute(task), this.events,
+				this::closed);
 		stream.first(this.retry);
 		// No message can be added meanwhile: the replay ends where the live events begin.
 		this.history.exclusively(() -> {

@@ -109,6 +109,8 @@ class PublishConfiguration {
 		MqttConnectOptions options = new MqttConnectOptions();
 		options.setServerURIs(endpoint.serverUris());
 		options.setCleanSession(true);
+		// MQTT 3.1.1 only: Paho's default would retry each failed attempt as 3.1.
+		options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
 		// Reconnection is on demand: the next message after an outage connects again.
 		options.setAutomaticReconnect(false);
 		// Paho counts whole seconds, and 0 would mean waiting forever.

@@ -37,8 +37,9 @@ import static org.awaitility.Awaitility.await;
  * silent listener accepted stay open all along, as they would in front of a hung broker.
  */
 @HeraldIntegrationTest
-@TestPropertySource(properties = { "herald.broker.connack-timeout=1s", "herald.feed.max-reconnect-delay=1s",
-		"herald.broker.health-timeout=1s", "herald.publish.timeout=2s" })
+// A CONNACK deadline longer than the connect timeout, as in the defaults.
+@TestPropertySource(properties = { "herald.broker.connect-timeout=1s", "herald.broker.connack-timeout=2s",
+		"herald.feed.max-reconnect-delay=1s", "herald.broker.health-timeout=1s", "herald.publish.timeout=2s" })
 class SilentBrokerAtStartIntegrationTests extends WithExternalMosquitto {
 
 	private static final Duration WAIT = Duration.ofSeconds(40);

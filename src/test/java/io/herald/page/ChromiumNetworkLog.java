@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What a browser started with {@link HeadlessChromium#startLoggingNetwork} put on the
  * wire, read from its performance log: the MQTT CONNECT packets in its WebSocket frames,
- * and the headers of its HTTP requests.
+ * and the URLs and headers of its HTTP requests.
  */
 final class ChromiumNetworkLog {
 
@@ -67,6 +67,14 @@ final class ChromiumNetworkLog {
 			}
 		}
 		return values;
+	}
+
+	/** The URL of each request so far that starts with {@code prefix}, oldest first. */
+	List<String> requestUrls(String prefix) {
+		return events("Network.requestWillBeSent").stream()
+			.map((event) -> event.path("params").path("request").path("url").asString())
+			.filter((url) -> url.startsWith(prefix))
+			.toList();
 	}
 
 	private List<JsonNode> events(String method) {

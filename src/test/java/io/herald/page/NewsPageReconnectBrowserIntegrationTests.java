@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 import io.herald.support.HeraldIntegrationTest;
+import io.herald.support.MosquittoProcess;
 import io.herald.support.TestHttp;
 import io.herald.support.TestTokens;
 import io.herald.support.WithExternalMosquitto;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -27,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The test page in Chromium, in front of a real Mosquitto that goes away and comes back:
- * the page says so, reconnects on its own and renews its subscriptions.
+ * The test page in Chromium, in front of a real Mosquitto that goes away (stopped, or
+ * killed as in a crash) and comes back: the page says so, reconnects on its own and
+ * renews its subscriptions.
  */
 @HeraldIntegrationTest
 class NewsPageReconnectBrowserIntegrationTests extends WithExternalMosquitto {
@@ -47,8 +50,9 @@ class NewsPageReconnectBrowserIntegrationTests extends WithExternalMosquitto {
 		}
 	}
 
-	@Test
-	void reconnectsAndRenewsSubscriptionsAfterBrokerOutage(@TempDir Path profile) {
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void reconnectsAndRenewsSubscriptionsAfterBrokerOutage(Outage outage, @TempDir Path profile) {
 		this.browser = HeadlessChromium.start(profile);
 		HeadlessChromium.screenshotOnFailure(this.browser, getClass().getSimpleName(), () -> {
 			this.browser.get("https://localhost:" + this.port + "/");
@@ -60,7 +64,7 @@ class NewsPageReconnectBrowserIntegrationTests extends WithExternalMosquitto {
 			new WebDriverWait(this.browser, WAIT).until(ExpectedConditions
 				.textToBePresentInElementLocated(By.id("subscribe-result"), "Subscribed to /news/+/sport"));
 
-			mosquitto.stop();
+			outage.begin(mosquitto);
 
 			new WebDriverWait(this.browser, WAIT).until((driver) -> List.of("reconnecting", "failed")
 				.contains(driver.findElement(By.id("connection-state")).getText()));
@@ -86,6 +90,33 @@ class NewsPageReconnectBrowserIntegrationTests extends WithExternalMosquitto {
 
 	private void waitForState(String state) {
 		new WebDriverWait(this.browser, WAIT).until(ExpectedConditions.textToBe(By.id("connection-state"), state));
+	}
+
+	/** How the broker goes away. */
+	enum Outage {
+
+		/** SIGTERM: Mosquitto closes its connections and exits. */
+		STOPPED {
+
+			@Override
+			void begin(MosquittoProcess broker) {
+				broker.stop();
+			}
+
+		},
+
+		/** SIGKILL: a crash, the kernel closes its sockets. */
+		KILLED {
+
+			@Override
+			void begin(MosquittoProcess broker) {
+				broker.kill();
+			}
+
+		};
+
+		abstract void begin(MosquittoProcess broker);
+
 	}
 
 }

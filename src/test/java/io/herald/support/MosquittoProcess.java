@@ -53,7 +53,10 @@ public final class MosquittoProcess implements AutoCloseable {
 		}
 	}
 
-	/** Stop this broker and start a fresh one on the same port, as after an outage. */
+	/**
+	 * Stop this broker, unless it was already stopped or killed, and start a fresh one on
+	 * the same port with the same configuration, as after an outage.
+	 */
 	public MosquittoProcess restart() {
 		stop();
 		try {
@@ -92,6 +95,23 @@ public final class MosquittoProcess implements AutoCloseable {
 		try {
 			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
 				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Kill the broker with SIGKILL, as a crash would: no DISCONNECT, no orderly close of
+	 * its connections, just the kernel closing its sockets. Waits for it to exit; the
+	 * port and configuration stay for {@link #restart()}.
+	 */
+	public void kill() {
+		this.process.destroyForcibly();
+		try {
+			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("mosquitto " + pid() + " did not exit after SIGKILL");
 			}
 		}
 		catch (InterruptedException ex) {
