@@ -416,3 +416,10 @@ wirePublish(token);
 wireNotifications();
 loadHistory(document.getElementById('subscribe-filter').value.trim());
 useTransport('mqtt', token);
+
+/** The filters the page is subscribed to, or else the one in the filter field: what Web Push follows. */
+export function currentFilters() {
+  const subscribed = [...transport.subscriptions.keys()];
+  const field = document.getElementById('subscribe-filter').value.trim();
+  return subscribed.length > 0 || !field ? subscribed : [field];
+}

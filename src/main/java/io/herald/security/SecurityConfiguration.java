@@ -95,6 +95,10 @@ public class SecurityConfiguration {
 		http.authorizeHttpRequests((requests) -> {
 			requests.requestMatchers("/", "/index.html", "/app/**", "/webjars/**", "/favicon.*", "/error")
 				.permitAll()
+				// The page's service worker, served at the root so that its scope is the
+				// page.
+				.requestMatchers(HttpMethod.GET, "/push-worker.js")
+				.permitAll()
 				// The WebSocket handshake: the token comes in MQTT CONNECT, checked by
 				// the relay.
 				.requestMatchers(relay.path())
