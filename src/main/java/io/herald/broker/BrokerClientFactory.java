@@ -38,6 +38,8 @@ public final class BrokerClientFactory extends DefaultMqttPahoClientFactory impl
 
 	private static final Logger logger = LoggerFactory.getLogger(BrokerClientFactory.class);
 
+	private static final Duration FIRST_CONNECT_MARGIN = Duration.ofSeconds(1);
+
 	private final Duration connackTimeout;
 
 	private final ScheduledExecutorService deadlines;
@@ -49,6 +51,38 @@ public final class BrokerClientFactory extends DefaultMqttPahoClientFactory impl
 				daemonThreads(name + "-connack-deadline-"));
 		executor.setRemoveOnCancelPolicy(true);
 		this.deadlines = executor;
+	}
+
+	/**
+	 * Clients for a subscriber that stays connected (the history feed, the push feed):
+	 * clean sessions, MQTT 3.1.1 only, Paho's automatic reconnect backing off up to
+	 * {@code maxReconnectDelay}.
+	 */
+	public static BrokerClientFactory subscriber(BrokerEndpoint endpoint, BrokerProperties broker,
+			Duration maxReconnectDelay, String name) {
+		MqttConnectOptions options = new MqttConnectOptions();
+		options.setServerURIs(endpoint.serverUris());
+		options.setCleanSession(true);
+		// MQTT 3.1.1 only: Paho's default would retry each failed attempt as 3.1, which
+		// doubles the time spent on a broker that does not answer.
+		options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+		options.setAutomaticReconnect(true);
+		options.setMaxReconnectDelay(Math.toIntExact(maxReconnectDelay.toMillis()));
+		// Paho counts whole seconds, and 0 would mean waiting forever.
+		options.setConnectionTimeout((int) Math.max(1, (broker.connectTimeout().toMillis() + 999) / 1000));
+		return new BrokerClientFactory(options, broker.connackTimeout(), name);
+	}
+
+	/**
+	 * How long a subscribing adapter must wait for its first connect: until Herald's
+	 * CONNACK deadline has given it up on every server URI. An adapter that stopped
+	 * waiting earlier would find that attempt still in progress and start no reconnects.
+	 */
+	public static Duration firstConnectWait(BrokerEndpoint endpoint, BrokerProperties broker) {
+		return broker.connectTimeout()
+			.plus(broker.connackTimeout())
+			.multipliedBy(endpoint.serverUris().length)
+			.plus(FIRST_CONNECT_MARGIN);
 	}
 
 	@Override

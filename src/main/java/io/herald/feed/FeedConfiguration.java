@@ -9,7 +9,6 @@ import io.herald.broker.BrokerEndpoint;
 import io.herald.broker.BrokerProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,8 +37,6 @@ class FeedConfiguration {
 	 * The feed subscribes at QoS 1 so that no message is lost between broker and Herald.
 	 */
 	static final int FEED_QOS = 1;
-
-	private static final Duration COMPLETION_MARGIN = Duration.ofSeconds(1);
 
 	private static final Duration QUIESCENT_TIMEOUT = Duration.ofSeconds(1);
 
@@ -72,9 +69,7 @@ class FeedConfiguration {
 
 	@Bean
 	BrokerClientFactory feedClientFactory(BrokerEndpoint endpoint, BrokerProperties broker, FeedProperties properties) {
-		return new BrokerClientFactory(
-				connectOptions(endpoint, broker.connectTimeout(), properties.maxReconnectDelay()),
-				broker.connackTimeout(), "feed");
+		return BrokerClientFactory.subscriber(endpoint, broker, properties.maxReconnectDelay(), "feed");
 	}
 
 	@Bean
@@ -86,13 +81,7 @@ class FeedConfiguration {
 		MqttPahoMessageDrivenChannelAdapter adapter = new MqttPahoMessageDrivenChannelAdapter(clientId,
 				feedClientFactory, properties.topics().toArray(String[]::new));
 		adapter.setQos(FEED_QOS);
-		// The first connect must be given up by Herald's CONNACK deadline, on every
-		// server
-		// URI, before the adapter stops waiting for it: an adapter that stopped waiting
-		// earlier would find that attempt still in progress and start no reconnects.
-		adapter.setCompletionTimeout(
-				endpoint.serverUris().length * (broker.connectTimeout().toMillis() + broker.connackTimeout().toMillis())
-						+ COMPLETION_MARGIN.toMillis());
+		adapter.setCompletionTimeout(BrokerClientFactory.firstConnectWait(endpoint, broker).toMillis());
 		// Handling a message is quick, and a broker that is down must not hold up
 		// shutdown for
 		// Paho's default 30 s.
@@ -139,21 +128,6 @@ class FeedConfiguration {
 	private static int qos(MessageHeaders headers) {
 		Integer qos = headers.get(MqttHeaders.RECEIVED_QOS, Integer.class);
 		return (qos != null) ? qos : FEED_QOS;
-	}
-
-	private static MqttConnectOptions connectOptions(BrokerEndpoint endpoint, Duration connectTimeout,
-			Duration maxReconnectDelay) {
-		MqttConnectOptions options = new MqttConnectOptions();
-		options.setServerURIs(endpoint.serverUris());
-		options.setCleanSession(true);
-		// MQTT 3.1.1 only: Paho's default would retry each failed attempt as 3.1, which
-		// doubles the time spent on a broker that does not answer.
-		options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-		options.setAutomaticReconnect(true);
-		options.setMaxReconnectDelay(Math.toIntExact(maxReconnectDelay.toMillis()));
-		// Paho counts whole seconds, and 0 would mean waiting forever.
-		options.setConnectionTimeout((int) Math.max(1, (connectTimeout.toMillis() + 999) / 1000));
-		return options;
 	}
 
 }

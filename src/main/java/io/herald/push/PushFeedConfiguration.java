@@ -8,12 +8,9 @@ import io.herald.broker.BrokerClientFactory;
 import io.herald.broker.BrokerEndpoint;
 import io.herald.broker.BrokerProperties;
 import io.herald.feed.FeedProperties;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,7 +28,6 @@ import org.springframework.messaging.MessagingException;
  * The push feed: a shared MQTT subscription ({@code $share/<group>/<filter>}), so that of
  * several Herald instances behind one broker exactly one receives each message, and hands
  * it to the {@link PushDelivery} for every subscription whose filters match its topic.
- * Without a {@link PushDelivery} bean the feed does not subscribe at all.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "herald.push.enabled", matchIfMissing = true)
@@ -58,26 +54,18 @@ class PushFeedConfiguration {
 
 	@Bean
 	BrokerClientFactory pushClientFactory(BrokerEndpoint endpoint, BrokerProperties broker, FeedProperties feed) {
-		MqttConnectOptions options = new MqttConnectOptions();
-		options.setServerURIs(endpoint.serverUris());
-		options.setCleanSession(true);
-		options.setAutomaticReconnect(true);
-		options.setMaxReconnectDelay(Math.toIntExact(feed.maxReconnectDelay().toMillis()));
-		// Paho counts whole seconds, and 0 would mean waiting forever.
-		options.setConnectionTimeout((int) Math.max(1, (broker.connectTimeout().toMillis() + 999) / 1000));
-		return new BrokerClientFactory(options, broker.connackTimeout(), "push");
+		return BrokerClientFactory.subscriber(endpoint, broker, feed.maxReconnectDelay(), "push");
 	}
 
 	@Bean
 	MqttPahoMessageDrivenChannelAdapter pushInbound(BrokerClientFactory pushClientFactory, BrokerEndpoint endpoint,
-			BrokerProperties broker, PushProperties push, FeedProperties feed, ObjectProvider<PushDelivery> delivery) {
+			BrokerProperties broker, PushProperties push, FeedProperties feed) {
 		List<String> topics = sharedTopics(push, feed);
 		String clientId = "herald-push-" + UUID.randomUUID().toString().substring(0, 8);
-		boolean sending = delivery.getIfAvailable() != null;
-		MqttPahoMessageDrivenChannelAdapter adapter = new PushInbound(clientId, pushClientFactory, sending,
-				topics.toArray(String[]::new));
+		MqttPahoMessageDrivenChannelAdapter adapter = new MqttPahoMessageDrivenChannelAdapter(clientId,
+				pushClientFactory, topics.toArray(String[]::new));
 		adapter.setQos(PUSH_QOS);
-		adapter.setCompletionTimeout(broker.connectTimeout().toMillis());
+		adapter.setCompletionTimeout(BrokerClientFactory.firstConnectWait(endpoint, broker).toMillis());
 		adapter.setQuiescentTimeout(QUIESCENT_TIMEOUT.toMillis());
 		adapter.setDisconnectCompletionTimeout(DISCONNECT_TIMEOUT.toMillis());
 		DefaultPahoMessageConverter converter = new DefaultPahoMessageConverter();
@@ -86,23 +74,13 @@ class PushFeedConfiguration {
 		adapter.setConverter(converter);
 		adapter.setOutputChannelName("pushChannel");
 		adapter.setErrorChannelName("pushErrors");
-		if (!sending) {
-			logger.info("Web Push sending is not configured (no PushDelivery): the push feed does not subscribe");
-		}
-		else {
-			logger.info("Push feed subscribing to {} on {} as {}", topics, endpoint, clientId);
-		}
+		logger.info("Push feed subscribing to {} on {} as {}", topics, endpoint, clientId);
 		return adapter;
 	}
 
 	@Bean
-	IntegrationFlow pushFlow(PushSubscriptions subscriptions, PushFilterIndex index,
-			ObjectProvider<PushDelivery> deliveries) {
-		@Nullable PushDelivery delivery = deliveries.getIfAvailable();
+	IntegrationFlow pushFlow(PushSubscriptions subscriptions, PushFilterIndex index, PushDelivery delivery) {
 		MessageHandler pusher = (message) -> {
-			if (delivery == null) {
-				return;
-			}
 			String topic = message.getHeaders().get(MqttHeaders.RECEIVED_TOPIC, String.class);
 			byte[] payload = (byte[]) message.getPayload();
 			refresh(subscriptions);

@@ -8,6 +8,7 @@ import java.util.Set;
 import io.herald.mqtt.InvalidTopicException;
 import io.herald.mqtt.TopicFilter;
 import io.herald.push.RegistrationRequest.BrowserSubscription;
+import io.herald.push.send.P256;
 import io.herald.security.TopicRights;
 import org.jspecify.annotations.Nullable;
 
@@ -51,7 +52,7 @@ final class RegistrationValidator {
 		String p256dh = subscription.keys().p256dh();
 		byte[] point = decode("subscription.keys.p256dh", p256dh);
 		try {
-			P256.decodePoint(point);
+			P256.publicKey(point);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidRegistrationException("subscription.keys.p256dh", ex.getMessage());

@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
+import io.herald.push.send.P256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ public final class VapidKeys {
 		this.publicKey = publicKey;
 		this.privateKey = privateKey;
 		this.subject = subject;
-		this.publicKeyText = BASE64URL.encodeToString(P256.encode(publicKey));
+		this.publicKeyText = BASE64URL.encodeToString(P256.uncompressed(publicKey));
 	}
 
 	/**
@@ -123,12 +124,12 @@ public final class VapidKeys {
 		ECPublicKey publicKey;
 		ECPrivateKey privateKey;
 		try {
-			publicKey = P256.decodePoint(Base64.getUrlDecoder().decode(publicText.strip()));
+			publicKey = P256.publicKey(Base64.getUrlDecoder().decode(publicText.strip()));
 			byte[] scalar = Base64.getUrlDecoder().decode(privateText.strip());
 			if (scalar.length != SCALAR_BYTES) {
 				throw new IllegalArgumentException("the private key is not a 32-byte P-256 scalar");
 			}
-			ECParameterSpec curve = P256.parameters();
+			ECParameterSpec curve = P256.PARAMETERS;
 			privateKey = (ECPrivateKey) KeyFactory.getInstance("EC")
 				.generatePrivate(new ECPrivateKeySpec(new BigInteger(1, scalar), curve));
 		}
@@ -153,7 +154,7 @@ public final class VapidKeys {
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("The JDK cannot generate P-256 keys", ex);
 		}
-		String text = BASE64URL.encodeToString(P256.encode((ECPublicKey) pair.getPublic())) + "\n"
+		String text = BASE64URL.encodeToString(P256.uncompressed((ECPublicKey) pair.getPublic())) + "\n"
 				+ BASE64URL.encodeToString(P256.scalar((ECPrivateKey) pair.getPrivate())) + "\n";
 		Path directory = file.toAbsolutePath().getParent();
 		Files.createDirectories(directory);

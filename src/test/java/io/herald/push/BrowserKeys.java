@@ -9,6 +9,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
+import io.herald.push.send.P256;
+
 /**
  * What a browser's {@code PushSubscription.toJSON()} holds, made up for tests: an
  * endpoint on an allowed push service, a fresh P-256 public key and a random 16-byte
@@ -26,7 +28,7 @@ final class BrowserKeys {
 		try {
 			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
 			generator.initialize(new ECGenParameterSpec("secp256r1"));
-			return base64Url(P256.encode((ECPublicKey) generator.generateKeyPair().getPublic()));
+			return base64Url(P256.uncompressed((ECPublicKey) generator.generateKeyPair().getPublic()));
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException(ex);

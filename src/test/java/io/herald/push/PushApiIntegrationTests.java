@@ -18,6 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -269,7 +270,9 @@ class PushApiIntegrationTests {
 	 */
 	static class Recording {
 
+		// In place of Herald's sender: what the feed hands over is what is checked here.
 		@Bean
+		@Primary
 		RecordingPushDelivery recordingPushDelivery() {
 			return new RecordingPushDelivery();
 		}

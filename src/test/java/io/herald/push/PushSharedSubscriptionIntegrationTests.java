@@ -22,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
@@ -127,7 +128,9 @@ class PushSharedSubscriptionIntegrationTests {
 	/** Each instance's recording delivery; imported, never scanned. */
 	static class Recording {
 
+		// In place of Herald's sender: what the feed hands over is what is checked here.
 		@Bean
+		@Primary
 		RecordingPushDelivery recordingPushDelivery() {
 			return new RecordingPushDelivery();
 		}

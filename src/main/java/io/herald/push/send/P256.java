@@ -1,9 +1,12 @@
 package io.herald.push.send;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECFieldFp;
 import java.security.spec.ECGenParameterSpec;
@@ -16,14 +19,15 @@ import java.util.Arrays;
  * NIST P-256 public keys in the uncompressed form Web Push uses on the wire (a
  * {@code 0x04} byte, then x and y on 32 bytes each), converted with JDK classes only.
  */
-final class P256 {
+public final class P256 {
 
 	/** The length of an uncompressed point: {@code 0x04 || x || y}. */
-	static final int UNCOMPRESSED_LENGTH = 65;
+	public static final int UNCOMPRESSED_LENGTH = 65;
 
 	private static final int COORDINATE_LENGTH = 32;
 
-	static final ECParameterSpec PARAMETERS = parameters();
+	/** The curve. */
+	public static final ECParameterSpec PARAMETERS = parameters();
 
 	private P256() {
 	}
@@ -44,11 +48,15 @@ final class P256 {
 	 * comes from outside, and a point off the curve would leak bits of our ECDH key.
 	 * @throws IllegalArgumentException if the bytes are no P-256 point
 	 */
-	static ECPublicKey publicKey(byte[] uncompressed) {
-		if (uncompressed.length != UNCOMPRESSED_LENGTH || uncompressed[0] != 0x04) {
+	public static ECPublicKey publicKey(byte[] uncompressed) {
+		if (uncompressed.length != UNCOMPRESSED_LENGTH) {
 			throw new IllegalArgumentException(
-					"A P-256 public key must be 65 bytes starting with 0x04 (uncompressed), not " + uncompressed.length
+					"A P-256 public key must be an uncompressed P-256 point of 65 bytes, not " + uncompressed.length
 							+ " bytes");
+		}
+		if (uncompressed[0] != 0x04) {
+			throw new IllegalArgumentException(
+					"A P-256 public key must be an uncompressed P-256 point, whose first byte is 0x04");
 		}
 		BigInteger x = new BigInteger(1, Arrays.copyOfRange(uncompressed, 1, 1 + COORDINATE_LENGTH));
 		BigInteger y = new BigInteger(1, Arrays.copyOfRange(uncompressed, 1 + COORDINATE_LENGTH, UNCOMPRESSED_LENGTH));
@@ -65,12 +73,39 @@ final class P256 {
 	}
 
 	/** The uncompressed point of a key: {@code 0x04 || x || y}. */
-	static byte[] uncompressed(ECPublicKey key) {
+	public static byte[] uncompressed(ECPublicKey key) {
 		byte[] point = new byte[UNCOMPRESSED_LENGTH];
 		point[0] = 0x04;
 		copyUnsigned(key.getW().getAffineX(), point, 1);
 		copyUnsigned(key.getW().getAffineY(), point, 1 + COORDINATE_LENGTH);
 		return point;
+	}
+
+	/** The 32-byte scalar of a private key. */
+	public static byte[] scalar(ECPrivateKey key) {
+		byte[] scalar = new byte[COORDINATE_LENGTH];
+		copyUnsigned(key.getS(), scalar, 0);
+		return scalar;
+	}
+
+	/**
+	 * Whether the two keys belong together: a signature by one verifies with the other.
+	 */
+	public static boolean isPairOf(ECPublicKey publicKey, ECPrivateKey privateKey) {
+		byte[] probe = "herald-vapid-key-check".getBytes(StandardCharsets.US_ASCII);
+		try {
+			Signature signer = Signature.getInstance("SHA256withECDSA");
+			signer.initSign(privateKey);
+			signer.update(probe);
+			byte[] signature = signer.sign();
+			Signature verifier = Signature.getInstance("SHA256withECDSA");
+			verifier.initVerify(publicKey);
+			verifier.update(probe);
+			return verifier.verify(signature);
+		}
+		catch (GeneralSecurityException ex) {
+			return false;
+		}
 	}
 
 	private static void copyUnsigned(BigInteger value, byte[] target, int offset) {
