@@ -32,7 +32,8 @@ USER herald
 # https/wss (page, REST, health, /mqtt), the relay listener (wss for browsers) and the embedded broker,
 # which listens on the container's loopback unless HERALD_BROKER_EMBEDDED_ADDRESS=0.0.0.0.
 EXPOSE 8443 8444 1883
-# The generated certificate and token secret (herald.security.data-directory, herald.tls.self-signed-directory).
+# The generated certificate and token secret (herald.security.data-directory, herald.tls.self-signed-directory),
+# the VAPID key pair (herald.push.vapid.key-file) and the H2 database of push subscriptions (./data/herald).
 VOLUME /app/data
 # Liveness only: a broker outage makes Herald unready, not dead. -k: the check talks to itself on
 # loopback, under whatever certificate Herald serves.
