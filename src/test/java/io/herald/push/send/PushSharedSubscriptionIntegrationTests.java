@@ -1,14 +1,22 @@
-package io.herald.push;
+package io.herald.push.send;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.herald.HeraldApplication;
+import io.herald.push.PushDelivery;
+import io.herald.push.RecordingPushDelivery;
 import io.herald.support.MosquittoProcess;
 import io.herald.support.PahoClients;
 import io.herald.support.PostgresProcess;
@@ -17,8 +25,10 @@ import io.herald.support.TestTokens;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -31,8 +41,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two Herald instances behind one Mosquitto, sharing one PostgreSQL: their push feeds
- * form one shared subscription, so each message published is handed to the delivery
- * exactly once in all, for a subscription registered on one of them.
+ * form one shared subscription, so each message published is handed to a sender exactly
+ * once in all, for a subscription registered on one of them, and the push service
+ * receives it once.
  */
 class PushSharedSubscriptionIntegrationTests {
 
@@ -41,19 +52,21 @@ class PushSharedSubscriptionIntegrationTests {
 	private static final Duration WAIT = Duration.ofSeconds(40);
 
 	@Test
-	void eachMessageIsHandedToTheDeliveryOnceAcrossBothInstances() throws Exception {
+	void eachMessageIsPushedOnceAcrossBothInstances() throws Exception {
+		KeyPair vapid = vapidKeys();
 		try (MosquittoProcess mosquitto = MosquittoProcess.start();
-				PostgresProcess postgres = PostgresProcess.start()) {
+				PostgresProcess postgres = PostgresProcess.start();
+				PushServiceStandIn pushService = new PushServiceStandIn((ECPublicKey) vapid.getPublic())) {
 			String database = postgres.createDatabase("herald_shared");
 			List<ConfigurableApplicationContext> instances = new ArrayList<>();
 			MqttClient publisher = null;
 			try {
-				instances.add(herald(mosquitto, database));
-				instances.add(herald(mosquitto, database));
+				instances.add(herald(mosquitto, database, vapid, pushService));
+				instances.add(herald(mosquitto, database, vapid, pushService));
 				List<RecordingPushDelivery> recorders = instances.stream()
 					.map((instance) -> instance.getBean(RecordingPushDelivery.class))
 					.toList();
-				register(port(instances.get(0)));
+				register(port(instances.get(0)), pushService.subscribe("reader"));
 				publisher = PahoClients.connect(mosquitto.tcpUri(), MqttConnectOptions.MQTT_VERSION_3_1_1);
 
 				// Until each instance has handed over a message: both feeds are
@@ -75,10 +88,21 @@ class PushSharedSubscriptionIntegrationTests {
 
 				Map<String, Long> counts = counted(recorders);
 				assertThat(counts).hasSize(MESSAGES);
-				assertThat(counts.values()).as("deliveries per message").allMatch((count) -> count == 1);
+				assertThat(counts.values()).as("hand-overs per message").allMatch((count) -> count == 1);
 				for (int i = 0; i < MESSAGES; i++) {
 					assertThat(counts).containsKey("message " + i);
 				}
+				List<String> received = new ArrayList<>();
+				await("every message pushed").atMost(WAIT)
+					.until(() -> pushed(pushService, received).values()
+						.stream()
+						.mapToLong(Long::longValue)
+						.sum() >= MESSAGES);
+				Thread.sleep(3_000);
+				Map<String, Long> pushed = pushed(pushService, received);
+				assertThat(pushed).hasSize(MESSAGES);
+				assertThat(pushed.values()).as("pushes per message").allMatch((count) -> count == 1);
+				pushService.assertNoFailures();
 			}
 			finally {
 				PahoClients.closeQuietly(publisher);
@@ -98,41 +122,77 @@ class PushSharedSubscriptionIntegrationTests {
 			.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
 	}
 
-	private static void register(int port) {
+	/**
+	 * How often each message to /news/europe/sport reached the push service so far,
+	 * adding the pushes received since the last call to {@code payloads}.
+	 */
+	private static Map<String, Long> pushed(PushServiceStandIn pushService, List<String> payloads)
+			throws InterruptedException {
+		JsonMapper json = JsonMapper.builder().build();
+		while (pushService.pendingRequests() > 0) {
+			JsonNode push = json.readTree(pushService.next().plaintext());
+			if (push.get("topic").asString().equals("/news/europe/sport")) {
+				payloads.add(push.get("payload").asString());
+			}
+		}
+		return payloads.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+	}
+
+	private static void register(int port, PushTarget browser) {
+		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+		Map<String, Object> registration = Map.of("subscription",
+				Map.of("endpoint", browser.endpoint().toString(), "keys", Map.of("p256dh",
+						base64.encodeToString(browser.p256dh()), "auth", base64.encodeToString(browser.auth()))),
+				"filters", List.of("/news/#"));
 		ResponseEntity<String> answer = TestHttp
 			.client(port, TestTokens.of("reader", Map.of("sub", List.of("/news/#"))))
 			.post()
 			.uri("/api/push/subscriptions")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(BrowserKeys.registration(BrowserKeys.endpoint(), "/news/#"))
+			.body(registration)
 			.retrieve()
 			.toEntity(String.class);
 		assertThat(answer.getStatusCode().value()).as(answer.getBody()).isEqualTo(201);
 		assertThat(JsonMapper.builder().build().readTree(answer.getBody()).get("id").asString()).isNotEmpty();
 	}
 
-	private static ConfigurableApplicationContext herald(MosquittoProcess mosquitto, String database) {
+	private static ConfigurableApplicationContext herald(MosquittoProcess mosquitto, String database, KeyPair vapid,
+			PushServiceStandIn pushService) {
+		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
 		return new SpringApplicationBuilder(HeraldApplication.class, Recording.class).run("--server.port=0",
 				"--herald.relay.listener.port=0", "--herald.broker.embedded=false",
 				"--herald.broker.url=" + mosquitto.tcpUri(), "--herald.tls.self-signed-directory=target/tls",
 				"--herald.security.jwt.secret=" + TestTokens.SECRET, "--herald.security.data-directory=target/security",
 				"--spring.datasource.url=" + database, "--spring.datasource.username=" + PostgresProcess.USER,
 				// Both instances sign with the same VAPID key pair, as they must.
-				"--herald.push.vapid.key-file=target/push/vapid-keys", "--herald.push.index-refresh=0s");
+				"--herald.push.vapid.public-key="
+						+ base64.encodeToString(P256.uncompressed((ECPublicKey) vapid.getPublic())),
+				"--herald.push.vapid.private-key="
+						+ base64.encodeToString(P256.scalar((ECPrivateKey) vapid.getPrivate())),
+				"--herald.push.allowed-endpoints=" + pushService.origin() + "/push/**",
+				"--herald.push.index-refresh=0s");
 	}
 
 	private static int port(ConfigurableApplicationContext herald) {
 		return herald.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 	}
 
-	/** Each instance's recording delivery; imported, never scanned. */
+	private static KeyPair vapidKeys() throws GeneralSecurityException {
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+		generator.initialize(P256.PARAMETERS);
+		return generator.generateKeyPair();
+	}
+
+	/**
+	 * Each instance's hand-overs, kept on their way to its sender; imported, never
+	 * scanned.
+	 */
 	static class Recording {
 
-		// In place of Herald's sender: what the feed hands over is what is checked here.
 		@Bean
 		@Primary
-		RecordingPushDelivery recordingPushDelivery() {
-			return new RecordingPushDelivery();
+		RecordingPushDelivery recordingPushDelivery(@Qualifier("webPushDelivery") PushDelivery sender) {
+			return new RecordingPushDelivery(sender);
 		}
 
 	}
