@@ -31,6 +31,12 @@ public final class PahoClients {
 			options.setCleanSession(true);
 			options.setConnectionTimeout(10);
 			options.setAutomaticReconnect(false);
+			// Paho completes a QoS 1 token before it counts the PUBACK out of its
+			// in-flight
+			// window, so back-to-back synchronous publishes can find the default window
+			// of
+			// 10 full ("Too many publishes in progress").
+			options.setMaxInflight(1000);
 			if (serverUri.startsWith("wss:")) {
 				options.setSocketFactory(TestTls.trustingAll().getSocketFactory());
 			}
