@@ -3,7 +3,6 @@ package io.herald.feed;
 import java.time.Duration;
 import java.util.List;
 
-import io.herald.mqtt.InvalidTopicException;
 import io.herald.mqtt.TopicFilter;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -43,17 +42,7 @@ public record FeedProperties(@DefaultValue("/news/#") @NotEmpty List<String> top
 		@DefaultValue("10000") @Min(1) int sseMaxStreams) {
 
 	public FeedProperties {
-		if (topics != null) {
-			for (String topic : topics) {
-				try {
-					TopicFilter.of(topic);
-				}
-				catch (InvalidTopicException ex) {
-					throw new IllegalArgumentException(
-							"herald.feed.topics has an invalid filter '" + topic + "': " + ex.getMessage(), ex);
-				}
-			}
-		}
+		TopicFilter.checkSetting("herald.feed.topics", topics);
 		if (historyBytes != null && historyBytes.toBytes() < 1024) {
 			throw new IllegalArgumentException("herald.feed.history-bytes must be at least 1KB");
 		}

@@ -68,6 +68,28 @@ public final class TopicFilter {
 	}
 
 	/**
+	 * Check the topic filters of a setting, as configuration binding does.
+	 * @param property the setting's name, for the message
+	 * @param filters its filters, if set
+	 * @throws IllegalArgumentException naming the setting, the filter and the rule it
+	 * breaks
+	 */
+	public static void checkSetting(String property, @Nullable List<String> filters) {
+		if (filters == null) {
+			return;
+		}
+		for (String filter : filters) {
+			try {
+				of(filter);
+			}
+			catch (InvalidTopicException ex) {
+				throw new IllegalArgumentException(
+						property + " has an invalid filter '" + filter + "': " + ex.getMessage(), ex);
+			}
+		}
+	}
+
+	/**
 	 * Check {@code topic} against MQTT's rules for the topic name of a PUBLISH.
 	 * @throws InvalidTopicException naming the rule it breaks
 	 */

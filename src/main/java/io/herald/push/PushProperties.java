@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import io.herald.mqtt.InvalidTopicException;
 import io.herald.mqtt.TopicFilter;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -77,17 +76,7 @@ public record PushProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 		if (allowedEndpoints == null || allowedEndpoints.isEmpty()) {
 			allowedEndpoints = BROWSER_PUSH_SERVICES;
 		}
-		if (topics != null) {
-			for (String topic : topics) {
-				try {
-					TopicFilter.of(topic);
-				}
-				catch (InvalidTopicException ex) {
-					throw new IllegalArgumentException(
-							"herald.push.topics has an invalid filter '" + topic + "': " + ex.getMessage(), ex);
-				}
-			}
-		}
+		TopicFilter.checkSetting("herald.push.topics", topics);
 		allowedEndpoints.forEach(EndpointPattern::of);
 	}
 

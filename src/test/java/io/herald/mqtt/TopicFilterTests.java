@@ -257,6 +257,18 @@ class TopicFilterTests {
 		return joined;
 	}
 
+	@Test
+	void settingsNameTheirPropertyAndTheFilter() {
+		assertThatNoException().isThrownBy(() -> TopicFilter.checkSetting("herald.feed.topics", null));
+		assertThatNoException()
+			.isThrownBy(() -> TopicFilter.checkSetting("herald.feed.topics", List.of("/news/#", "+/x")));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> TopicFilter.checkSetting("herald.push.topics", List.of("/news/#", "/news/sport#")))
+			.withMessage(
+					"herald.push.topics has an invalid filter '/news/sport#': '#' must be a whole level and the last one")
+			.withCauseInstanceOf(InvalidTopicException.class);
+	}
+
 	private static List<String> append(List<String> prefix, String level) {
 		List<String> levels = new ArrayList<>(prefix);
 		levels.add(level);
