@@ -4,6 +4,7 @@
 
 import { RelayConnection } from './connection.js';
 import { EventStreamConnection } from './stream.js';
+import { problemHeadline, readJson } from './problem.js';
 
 const MAX_SHOWN = 200;
 
@@ -245,30 +246,10 @@ function storeToken(value) {
   }
 }
 
-async function readJson(response) {
-  if (!(response.headers.get('Content-Type') || '').includes('json')) {
-    return null;
-  }
-  try {
-    return await response.json();
-  } catch (error) {
-    return null;
-  }
-}
-
-// A bearer refusal may come with no body, only RFC 6750's WWW-Authenticate error_description.
-function bearerError(response) {
-  const match = /error_description="([^"]*)"/.exec(response.headers.get('WWW-Authenticate') || '');
-  return match ? match[1] : '';
-}
-
 function describeProblem(problem, response, withToken) {
-  const status = (problem && problem.status) || response.status;
-  const heading = problem && problem.title ? `${problem.title} (${status})` : `HTTP ${status}`;
-  const detail = (problem && problem.detail) || bearerError(response);
-  const lines = [detail ? `${heading}: ${detail}` : heading];
+  const lines = [problemHeadline(response, problem)];
   for (const error of (problem && problem.errors) || []) {
-    if (error.message !== detail) {
+    if (error.message !== (problem && problem.detail)) {
       lines.push(error.message);
     }
   }

@@ -4,6 +4,7 @@
 // shown on the page, in words.
 
 import { currentFilters } from './page.js';
+import { problemHeadline, readJson } from './problem.js';
 
 const WORKER_URL = '/push-worker.js';
 
@@ -39,14 +40,9 @@ function headers(extra) {
 }
 
 async function problemText(response, action) {
-  let problem = null;
-  if ((response.headers.get('Content-Type') || '').includes('json')) {
-    problem = await response.json().catch(() => null);
-  }
-  const heading = problem && problem.title ? `${problem.title} (${response.status})` : `HTTP ${response.status}`;
-  const detail = problem && problem.detail;
+  const headline = problemHeadline(response, await readJson(response));
   const advice = response.status === 401 ? ' Check the token field.' : '';
-  return `Herald could not ${action}: ${heading}${detail ? `: ${detail}` : ''}.${advice}`;
+  return `Herald could not ${action}: ${headline}.${advice}`;
 }
 
 async function call(method, url, action, body) {

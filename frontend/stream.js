@@ -4,6 +4,8 @@
 // lastEventId set to the last event seen, so that Herald replays what came meanwhile: nothing is lost
 // and nothing arrives twice.
 
+import { problemHeadline, readJson } from './problem.js';
+
 const STREAM_PATH = '/api/news/stream';
 
 const FIRST_DELAY_MS = 1000;
@@ -137,7 +139,7 @@ export class EventStreamConnection {
         headers: { Accept: 'application/problem+json, application/json' },
         signal: abort.signal,
       });
-      answer = response.ok ? null : { status: response.status, problem: await problemOf(response) };
+      answer = response.ok ? null : { status: response.status, headline: await headlineOf(response) };
     } catch (error) {
       answer = { status: 0, problem: null, error };
     } finally {
@@ -153,7 +155,7 @@ export class EventStreamConnection {
     }
     const reason = answer.status === 0
       ? `Herald is unreachable (${answer.error.message})`
-      : problemText(answer.status, answer.problem);
+      : answer.headline;
     if (this.pending && (answer.status === 400 || answer.status === 403)) {
       // The stream stood before this filter was added: the filter is what Herald refused.
       const { filter } = this.pending;
@@ -196,22 +198,7 @@ export class EventStreamConnection {
   }
 }
 
-async function problemOf(response) {
-  if (!(response.headers.get('Content-Type') || '').includes('json')) {
-    return null;
-  }
-  try {
-    return await response.json();
-  } catch (error) {
-    return null;
-  }
-}
-
-function problemText(status, problem) {
-  const heading = problem && problem.title ? `${problem.title} (${status})` : `HTTP ${status}`;
-  if (problem && problem.detail) {
-    return `${heading}: ${problem.detail}`;
-  }
-  // A bearer refusal may come without a body.
-  return status === 401 ? `${heading}: check the token` : heading;
+async function headlineOf(response) {
+  const headline = problemHeadline(response, await readJson(response));
+  return response.status === 401 ? `${headline}; check the token` : headline;
 }
