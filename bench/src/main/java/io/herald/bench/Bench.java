@@ -206,7 +206,11 @@ public final class Bench {
 				Figure.STALLED_OPEN, Figure.P99_IN_A_MS, Figure.P99_RATIO_TO_A, Figure.HEAP_BEFORE_MB,
 				Figure.HEAP_AFTER_MB, Figure.HEAP_MB_PER_1000, Figure.THREADS_BEFORE, Figure.THREADS_AFTER,
 				Figure.FDS_BEFORE, Figure.FDS_AFTER, Figure.DIRECT_BEFORE_MB, Figure.DIRECT_AFTER_MB,
-				Figure.OUT_OF_MEMORY_ERRORS)) {
+				Figure.OUT_OF_MEMORY_ERRORS, Figure.SERVER_READS_PER_DELIVERY, Figure.SERVER_WRITES_PER_DELIVERY,
+				Figure.SERVER_BYTES_PER_WRITE, Figure.SERVER_EPOLL_WAITS_PER_DELIVERY,
+				Figure.SERVER_VOLUNTARY_SWITCHES_PER_DELIVERY, Figure.TLS_RECORDS_PER_DELIVERY,
+				Figure.TLS_RECORDS_PER_SERVER_WRITE, Figure.ALLOCATED_BYTES_PER_DELIVERY,
+				Figure.MICROMETER_ALLOCATED_BYTES_PER_DELIVERY, Figure.HEAP_GROWTH_BYTES_PER_DELIVERY)) {
 			double value = result.get(figure);
 			if (!Double.isNaN(value)) {
 				text.append(figure.name().toLowerCase(Locale.ROOT)).append('=').append(figure.format(value)).append(' ');

@@ -41,7 +41,21 @@ enum Figure {
 	FDS_AFTER("open descriptors after", "%.0f"),
 	DIRECT_BEFORE_MB("direct buffers before (MB)", "%.2f"),
 	DIRECT_AFTER_MB("direct buffers after (MB)", "%.2f"),
-	OUT_OF_MEMORY_ERRORS("OutOfMemoryError lines in the server's log", "%.0f");
+	OUT_OF_MEMORY_ERRORS("OutOfMemoryError lines in the server's log", "%.0f"),
+	SERVER_READS_PER_DELIVERY("server reads per delivery", "%.2f"),
+	SERVER_WRITES_PER_DELIVERY("server writes per delivery", "%.2f"),
+	SERVER_BYTES_PER_READ("server bytes per read", "%.0f"),
+	SERVER_BYTES_PER_WRITE("server bytes per write", "%.0f"),
+	VFS_READS_PER_DELIVERY("server read calls counted by /proc/<pid>/io (syscr) per delivery", "%.2f"),
+	VFS_WRITES_PER_DELIVERY("server write calls counted by /proc/<pid>/io (syscw) per delivery", "%.2f"),
+	VFS_BYTES_PER_WRITE("wchar per syscw", "%.0f"),
+	SERVER_EPOLL_WAITS_PER_DELIVERY("server epoll waits per delivery", "%.2f"),
+	SERVER_VOLUNTARY_SWITCHES_PER_DELIVERY("server voluntary context switches per delivery", "%.2f"),
+	TLS_RECORDS_PER_DELIVERY("TLS records received per delivery", "%.2f"),
+	TLS_RECORDS_PER_SERVER_WRITE("TLS records per server write", "%.2f"),
+	ALLOCATED_BYTES_PER_DELIVERY("server allocated per delivery (B)", "%.0f"),
+	MICROMETER_ALLOCATED_BYTES_PER_DELIVERY("allocated per delivery, Micrometer's count (B)", "%.0f"),
+	HEAP_GROWTH_BYTES_PER_DELIVERY("heap growth per delivery where no collection ran (B)", "%.0f");
 
 	private final String heading;
 

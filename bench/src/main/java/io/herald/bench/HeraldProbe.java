@@ -52,6 +52,11 @@ final class HeraldProbe {
 	/** Heap used after {@code jcmd GC.run}, summed over the generations GC.heap_info lists (MB). */
 	static double heapAfterGcMb(long pid) {
 		jcmd(pid, "GC.run");
+		return heapUsedMb(pid);
+	}
+
+	/** Heap used now (no collection first), summed over the generations GC.heap_info lists (MB). */
+	static double heapUsedMb(long pid) {
 		double kb = 0;
 		for (String line : jcmd(pid, "GC.heap_info")) {
 			if (line.contains("Metaspace") || line.contains("class space")) {
@@ -112,7 +117,7 @@ final class HeraldProbe {
 	}
 
 	/** jcmd next to Herald's java, else on the PATH. */
-	private static List<String> jcmd(long pid, String... command) {
+	static List<String> jcmd(long pid, String... command) {
 		Path beside = Path.of(Servers.heraldJava()).resolveSibling("jcmd");
 		List<String> args = new ArrayList<>(List.of(Files.isExecutable(beside) ? beside.toString() : "jcmd",
 				Long.toString(pid)));

@@ -2,6 +2,7 @@ package io.herald.bench;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.net.ssl.SSLException;
 
@@ -51,6 +52,8 @@ final class LoadClient implements AutoCloseable {
 
 	private final Class<? extends Channel> channelType;
 
+	private final LongAdder tlsRecords = new LongAdder();
+
 	LoadClient(int threads) {
 		boolean epoll = !"nio".equals(System.getProperty("bench.transport")) && Epoll.isAvailable();
 		IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -69,6 +72,14 @@ final class LoadClient implements AutoCloseable {
 		return this.group;
 	}
 
+	/**
+	 * TLS application-data records received so far by all browsers (WebSockets and event streams;
+	 * not the publisher, which is plain TCP, nor {@link #get}).
+	 */
+	long tlsRecordsReceived() {
+		return this.tlsRecords.sum();
+	}
+
 	/** The publisher; {@code text}: stamps as text, for event streams. */
 	Publisher publisher(int brokerPort, String clientId, boolean text) {
 		return Publisher.connect(this.publisherGroup, this.channelType, brokerPort, clientId, text);
@@ -83,7 +94,8 @@ final class LoadClient implements AutoCloseable {
 			protected void initChannel(Channel channel) {
 				ChannelPipeline pipeline = channel.pipeline();
 				if (target.tls()) {
-					pipeline.addLast(LoadClient.this.sslContext.newHandler(channel.alloc(), "localhost", port));
+					pipeline.addLast(new TlsRecordCounter(LoadClient.this.tlsRecords),
+							LoadClient.this.sslContext.newHandler(channel.alloc(), "localhost", port));
 				}
 				pipeline.addLast(new HttpClientCodec(), subscriber);
 			}
@@ -143,7 +155,8 @@ final class LoadClient implements AutoCloseable {
 			protected void initChannel(Channel channel) {
 				ChannelPipeline pipeline = channel.pipeline();
 				if (target.tls()) {
-					pipeline.addLast(LoadClient.this.sslContext.newHandler(channel.alloc(), "localhost", port));
+					pipeline.addLast(new TlsRecordCounter(LoadClient.this.tlsRecords),
+							LoadClient.this.sslContext.newHandler(channel.alloc(), "localhost", port));
 				}
 				pipeline.addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
 						new WebSocketClientProtocolHandler(config), WebSocketBytes.INSTANCE, new MqttDecoder(),

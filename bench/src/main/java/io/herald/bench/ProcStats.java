@@ -50,7 +50,7 @@ final class ProcStats {
 		return sampleOne(ProcessHandle.current().pid());
 	}
 
-	private static Set<Long> withDescendants(Collection<Long> pids) {
+	static Set<Long> withDescendants(Collection<Long> pids) {
 		Set<Long> all = new LinkedHashSet<>(pids);
 		for (long pid : pids) {
 			ProcessHandle.of(pid).ifPresent((handle) -> handle.descendants().forEach((d) -> all.add(d.pid())));

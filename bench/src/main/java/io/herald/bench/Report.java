@@ -15,10 +15,37 @@ final class Report {
 
 	private static final List<Figure> DELIVERY_RATIOS = List.of(Figure.CPU_US_PER_DELIVERY, Figure.P50_MS,
 			Figure.P99_MS, Figure.DELIVERIES_PER_SECOND, Figure.CONNECT_CPU_MS, Figure.SERVER_RSS_KB_PER_CONNECTION,
-			Figure.SERVER_THREADS_MAX);
+			Figure.SERVER_THREADS_MAX, Figure.SERVER_READS_PER_DELIVERY, Figure.SERVER_WRITES_PER_DELIVERY,
+			Figure.SERVER_EPOLL_WAITS_PER_DELIVERY, Figure.SERVER_VOLUNTARY_SWITCHES_PER_DELIVERY,
+			Figure.TLS_RECORDS_PER_DELIVERY);
 
 	private static final List<Figure> CHURN_RATIOS = List.of(Figure.CONNECT_CPU_MS, Figure.CONNECT_P50_MS,
-			Figure.CONNECT_P99_MS, Figure.CONNECTS_PER_SECOND);
+			Figure.CONNECT_P99_MS, Figure.CONNECTS_PER_SECOND, Figure.SERVER_READS_PER_DELIVERY,
+			Figure.SERVER_WRITES_PER_DELIVERY, Figure.SERVER_EPOLL_WAITS_PER_DELIVERY, Figure.TLS_RECORDS_PER_DELIVERY);
+
+	/** Headings of the system call, TLS record and allocation columns, per delivery or per visit. */
+	private static List<String> syscallHeadings(String per) {
+		return List.of("reads / writes per " + per, "bytes per write", "epoll waits / vol. switches per " + per,
+				"TLS records per " + per + " (per write)", "allocated per " + per + " (B)");
+	}
+
+	private static List<String> syscallCells(Map<Figure, Double> m) {
+		// Without perf, the reads and writes /proc/<pid>/io counts (read and write, not recv* and send*).
+		String calls = Double.isNaN(m.get(Figure.SERVER_WRITES_PER_DELIVERY))
+				? f(m, Figure.VFS_READS_PER_DELIVERY) + " / " + f(m, Figure.VFS_WRITES_PER_DELIVERY) + " (io)"
+				: f(m, Figure.SERVER_READS_PER_DELIVERY) + " / " + f(m, Figure.SERVER_WRITES_PER_DELIVERY);
+		return List.of(calls,
+				f(m, Figure.SERVER_BYTES_PER_WRITE),
+				f(m, Figure.SERVER_EPOLL_WAITS_PER_DELIVERY) + " / " + f(m, Figure.SERVER_VOLUNTARY_SWITCHES_PER_DELIVERY),
+				f(m, Figure.TLS_RECORDS_PER_DELIVERY) + " (" + f(m, Figure.TLS_RECORDS_PER_SERVER_WRITE) + ")",
+				f(m, Figure.ALLOCATED_BYTES_PER_DELIVERY));
+	}
+
+	private static <T> List<T> concat(List<T> first, List<T> second) {
+		List<T> all = new ArrayList<>(first);
+		all.addAll(second);
+		return all;
+	}
 
 	private final List<Scenario> scenarios;
 
@@ -90,10 +117,11 @@ final class Report {
 	}
 
 	private static void deliveries(StringBuilder out, Map<String, Map<Figure, Double>> medians) {
-		table(out, medians, List.of("connected", "connect all (s)", "CPU per connect (ms)", "delivered / expected (lost)",
-				"deliveries/s", "p50 / p99 / max (ms)", "CPU per delivery (µs)", "RSS per conn. (KB)",
-				"RSS per conn. with broker (KB)", "threads idle → max", "client CPU (%)"),
-				(m) -> List.of(f(m, Figure.CONNECTED) + " / " + f(m, Figure.ATTEMPTED), f(m, Figure.CONNECT_SECONDS),
+		table(out, medians, concat(List.of("connected", "connect all (s)", "CPU per connect (ms)",
+				"delivered / expected (lost)", "deliveries/s", "p50 / p99 / max (ms)", "CPU per delivery (µs)",
+				"RSS per conn. (KB)", "RSS per conn. with broker (KB)", "threads idle → max", "client CPU (%)"),
+				syscallHeadings("delivery")),
+				(m) -> concat(List.of(f(m, Figure.CONNECTED) + " / " + f(m, Figure.ATTEMPTED), f(m, Figure.CONNECT_SECONDS),
 						f(m, Figure.CONNECT_CPU_MS),
 						f(m, Figure.DELIVERED) + " / " + f(m, Figure.EXPECTED) + " (" + f(m, Figure.LOST) + ")",
 						f(m, Figure.DELIVERIES_PER_SECOND),
@@ -101,7 +129,7 @@ final class Report {
 						f(m, Figure.CPU_US_PER_DELIVERY), f(m, Figure.SERVER_RSS_KB_PER_CONNECTION),
 						f(m, Figure.ALL_RSS_KB_PER_CONNECTION),
 						f(m, Figure.SERVER_THREADS_IDLE) + " → " + f(m, Figure.SERVER_THREADS_MAX),
-						f(m, Figure.CLIENT_CPU_PERCENT)));
+						f(m, Figure.CLIENT_CPU_PERCENT)), syscallCells(m)));
 		ratios(out, medians, DELIVERY_RATIOS);
 	}
 
@@ -120,14 +148,15 @@ final class Report {
 	}
 
 	private static void churn(StringBuilder out, Map<String, Map<Figure, Double>> medians) {
-		table(out, medians, List.of("visits ok / planned", "connects/s", "connect p50 / p99 / max (ms)",
+		table(out, medians, concat(List.of("visits ok / planned", "connects/s", "connect p50 / p99 / max (ms)",
 				"server CPU per visit (ms)", "threads idle → max", "server RSS growth (MB)", "client CPU (%)"),
-				(m) -> List.of(f(m, Figure.CONNECTED) + " / " + f(m, Figure.ATTEMPTED), f(m, Figure.CONNECTS_PER_SECOND),
+				syscallHeadings("visit")),
+				(m) -> concat(List.of(f(m, Figure.CONNECTED) + " / " + f(m, Figure.ATTEMPTED), f(m, Figure.CONNECTS_PER_SECOND),
 						f(m, Figure.CONNECT_P50_MS) + " / " + f(m, Figure.CONNECT_P99_MS) + " / "
 								+ f(m, Figure.CONNECT_MAX_MS),
 						f(m, Figure.CONNECT_CPU_MS),
 						f(m, Figure.SERVER_THREADS_IDLE) + " → " + f(m, Figure.SERVER_THREADS_MAX),
-						f(m, Figure.SERVER_RSS_GROWTH_MB), f(m, Figure.CLIENT_CPU_PERCENT)));
+						f(m, Figure.SERVER_RSS_GROWTH_MB), f(m, Figure.CLIENT_CPU_PERCENT)), syscallCells(m)));
 		ratios(out, medians, CHURN_RATIOS);
 	}
 

@@ -11,7 +11,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Runs one scenario against one target and measures it: the load client's view (connections,
- * deliveries, latency) and the servers' (CPU, RSS and threads from /proc).
+ * deliveries, latency) and the servers' (CPU, RSS and threads from /proc; system calls, TLS
+ * records and allocation per delivery through {@link PhaseCounters}).
  */
 final class ScenarioRunner {
 
@@ -123,6 +124,7 @@ final class ScenarioRunner {
 			this.hooks.at(Phase.LOADED, scenario, target);
 			this.hooks.at(Phase.MEASURE_START, scenario, target);
 
+			PhaseCounters counters = PhaseCounters.start(this.client, target, true);
 			ProcStats.Sample before = ProcStats.sample(target.allPids());
 			ProcStats.Sample clientBefore = ProcStats.self();
 			tally.latencyMicros();
@@ -135,6 +137,7 @@ final class ScenarioRunner {
 			long elapsed = System.nanoTime() - publishStart;
 			ProcStats.Sample used = ProcStats.sample(target.allPids()).minus(before);
 			ProcStats.Sample clientUsed = ProcStats.self().minus(clientBefore);
+			counters.stop();
 			this.hooks.at(Phase.MEASURE_END, scenario, target);
 
 			long expected = publisher.published() * connected;
@@ -152,6 +155,7 @@ final class ScenarioRunner {
 			result.put(Figure.MAX_MS, latency.getMaxValue() / 1000.0);
 			result.put(Figure.CPU_US_PER_DELIVERY, delivered == 0 ? Double.NaN : (double) used.cpuMicros() / delivered);
 			result.put(Figure.CLIENT_CPU_PERCENT, 100.0 * clientUsed.cpuMicros() / (elapsed / 1000.0));
+			counters.put(result, delivered);
 			if (stalled != null) {
 				result.put(Figure.STALLED_OPEN, stalled.open());
 			}
@@ -168,6 +172,7 @@ final class ScenarioRunner {
 	private void churn(Scenario scenario, Target target, String prefix, Result result) {
 		this.hooks.at(Phase.IDLE, scenario, target);
 		this.hooks.at(Phase.MEASURE_START, scenario, target);
+		PhaseCounters counters = PhaseCounters.start(this.client, target, false);
 		ProcStats.Sample idleServer = ProcStats.sample(target.serverPids());
 		ProcStats.Sample idleAll = ProcStats.sample(target.allPids());
 		ProcStats.Sample clientBefore = ProcStats.self();
@@ -193,6 +198,7 @@ final class ScenarioRunner {
 		cohort.awaitClosed(Duration.ofSeconds(30));
 		ProcStats.Sample used = ProcStats.sample(target.allPids()).minus(idleAll);
 		ProcStats.Sample clientUsed = ProcStats.self().minus(clientBefore);
+		counters.stop();
 		this.hooks.at(Phase.MEASURE_END, scenario, target);
 		Histogram times = cohort.establishMicros();
 		int ok = cohort.succeeded();
@@ -205,6 +211,7 @@ final class ScenarioRunner {
 		result.put(Figure.CONNECT_CPU_MS, ok == 0 ? Double.NaN : used.cpuMicros() / 1000.0 / ok);
 		result.put(Figure.SERVER_RSS_GROWTH_MB, (ProcStats.sample(target.serverPids()).rssKb() - idleServer.rssKb()) / 1024.0);
 		result.put(Figure.CLIENT_CPU_PERCENT, 100.0 * clientUsed.cpuMicros() / (elapsed / 1000.0));
+		counters.put(result, ok);
 		report(cohort, planned - ok, skipped.get());
 	}
 
