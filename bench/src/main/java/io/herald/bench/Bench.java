@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -80,8 +81,9 @@ public final class Bench {
 				}
 				System.err.printf("  warmed up %s at %s%n", target.name(), target.uri());
 			}
-			for (int s = 0; s < scenarios.size(); s++) {
-				Scenario scenario = scenarios.get(s);
+			List<Scenario> ordered = inOrder(scenarios, round);
+			for (int s = 0; s < ordered.size(); s++) {
+				Scenario scenario = ordered.get(s);
 				for (Target target : rotate(targets, round - 1 + s)) {
 					String skip = scenario.skipReason(target);
 					if (skip != null) {
@@ -91,14 +93,30 @@ public final class Bench {
 					this.loads.add(Machine.loadAverage());
 					servers.restartBroker();
 					Result result = runner.run(scenario, target, round);
-					if (scenario.stalled() > 0) {
-						compareWithA(result);
-					}
 					this.results.add(result);
 					System.err.printf("  %s  %-13s %s%n", scenario.key(), target.name(), brief(result));
 				}
 			}
+			this.results.stream()
+				.filter((result) -> result.round() == round && "s".equals(result.scenario()))
+				.forEach(this::compareWithA);
 		}
+	}
+
+	/**
+	 * The scenarios of one round: as given, except that (s) runs before (a) in every other
+	 * round, so that neither gains from running second (a warmer JIT, a settled heap).
+	 */
+	private static List<Scenario> inOrder(List<Scenario> scenarios, int round) {
+		List<String> keys = scenarios.stream().map(Scenario::key).toList();
+		int a = keys.indexOf("a");
+		int stalled = keys.indexOf("s");
+		if (a < 0 || stalled < 0 || round % 2 == 1) {
+			return scenarios;
+		}
+		List<Scenario> swapped = new ArrayList<>(scenarios);
+		Collections.swap(swapped, a, stalled);
+		return swapped;
 	}
 
 	/** (s) against (a) of the same round and target: both p99s and their ratio. */

@@ -222,14 +222,21 @@ final class Servers implements AutoCloseable {
 		Collections.addAll(command, "-jar", this.heraldJar.toString(), "--server.address=127.0.0.1",
 				"--server.port=" + port, "--herald.broker.embedded=false",
 				"--herald.broker.url=tcp://127.0.0.1:" + this.brokerPort,
-				"--herald.tls.self-signed-directory=" + this.directory.resolve(key + "-tls"),
 				"--server.ssl.enabled=" + tls, "--herald.relay.listener.enabled=" + listener,
 				"--herald.relay.listener.address=127.0.0.1", "--herald.relay.listener.port=" + listenerPort,
-				"--herald.security.enabled=" + security,
-				"--herald.security.data-directory=" + this.directory.resolve(key + "-data"));
+				"--herald.security.enabled=" + security);
 		command.addAll(extra);
 		command.addAll(this.heraldArguments);
-		ServerProcess herald = track(ServerProcess.start(key, command, this.directory));
+		// Each Herald in a directory of its own: its ./data (certificate, signing secret, VAPID
+		// keys, the push subscriptions' H2 file) is not shared with another target's.
+		Path home = this.directory.resolve(key);
+		try {
+			Files.createDirectories(home);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		ServerProcess herald = track(ServerProcess.start(key, command, home));
 		herald.awaitPort(port, START_TIMEOUT);
 		int browserPort = listener ? listenerPort : port;
 		herald.awaitPort(browserPort, START_TIMEOUT);
