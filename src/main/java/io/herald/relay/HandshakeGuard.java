@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,21 +47,21 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
 	private final Duration timeout;
 
-	/** The connection limit this connection went over, or {@code 0}. */
-	private final int fullAt;
+	/** Why this connection is over the listener's limit, or {@code null}. */
+	private final @Nullable String full;
 
 	private final RelayRegistry relays;
 
 	private ScheduledFuture<?> deadline;
 
-	HandshakeGuard(String path, OriginPolicy origins, AddressLimit addresses, Duration timeout, int fullAt,
+	HandshakeGuard(String path, OriginPolicy origins, AddressLimit addresses, Duration timeout, @Nullable String full,
 			RelayRegistry relays) {
 		this.relays = relays;
 		this.path = path;
 		this.origins = origins;
 		this.addresses = addresses;
 		this.timeout = timeout;
-		this.fullAt = fullAt;
+		this.full = full;
 	}
 
 	@Override
@@ -115,10 +116,8 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 			return new Refusal(RelayMetrics.Refusal.NOT_FOUND, HttpResponseStatus.NOT_FOUND,
 					"This port serves only the MQTT WebSocket endpoint " + this.path);
 		}
-		if (this.fullAt > 0) {
-			return new Refusal(RelayMetrics.Refusal.FULL, HttpResponseStatus.SERVICE_UNAVAILABLE,
-					"This listener already holds its maximum of " + this.fullAt
-							+ " connections (herald.relay.listener.max-connections)");
+		if (this.full != null) {
+			return new Refusal(RelayMetrics.Refusal.FULL, HttpResponseStatus.SERVICE_UNAVAILABLE, this.full);
 		}
 		if (!this.relays.accepting()) {
 			return new Refusal(RelayMetrics.Refusal.DRAINING, HttpResponseStatus.SERVICE_UNAVAILABLE,

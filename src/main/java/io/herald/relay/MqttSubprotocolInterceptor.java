@@ -13,13 +13,15 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * Refuses a WebSocket handshake on the web server's endpoint that offers neither MQTT
- * subprotocol (400), or comes from a page whose origin is not allowed (403), with a
- * problem detail instead of an upgrade.
+ * subprotocol (400), comes from a page whose origin is not allowed (403), or would go
+ * over the endpoint's connection limit (503) or its address's (429), with a problem
+ * detail instead of an upgrade.
  */
 class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 
@@ -32,14 +34,24 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 	 */
 	static final String CLIENT_ADDRESS = MqttSubprotocolInterceptor.class.getName() + ".address";
 
+	/**
+	 * The attribute, of the request and then of the session, holding the connection's
+	 * {@link ConnectionLimit.Slot}.
+	 */
+	static final String SLOT = MqttSubprotocolInterceptor.class.getName() + ".slot";
+
 	private final OriginPolicy origins;
 
 	private final AddressLimit addresses;
 
 	private final RelayRegistry relays;
 
-	MqttSubprotocolInterceptor(OriginPolicy origins, AddressLimit addresses, RelayRegistry relays) {
+	private final ConnectionLimit connections;
+
+	MqttSubprotocolInterceptor(OriginPolicy origins, AddressLimit addresses, RelayRegistry relays,
+			ConnectionLimit connections) {
 		this.relays = relays;
+		this.connections = connections;
 		this.origins = origins;
 		this.addresses = addresses;
 	}
@@ -60,12 +72,21 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 			return refuse(request, response, RelayMetrics.Refusal.ORIGIN, HttpStatus.FORBIDDEN,
 					this.origins.refusal(origin));
 		}
+		ConnectionLimit.Slot slot = this.connections.tryOpen();
+		if (slot == null) {
+			return refuse(request, response, RelayMetrics.Refusal.FULL, HttpStatus.SERVICE_UNAVAILABLE,
+					this.connections.refusal());
+		}
 		String address = this.addresses.clientAddress(request.getRemoteAddress(),
 				request.getHeaders().getFirst("X-Forwarded-For"));
 		if (!this.addresses.tryOpen(address)) {
+			slot.release();
 			return refuse(request, response, RelayMetrics.Refusal.ADDRESS_LIMIT, HttpStatus.TOO_MANY_REQUESTS,
 					this.addresses.refusal(address));
 		}
+		// Given back when the session closes, or after the handshake if it never opens.
+		request.getAttributes().put(SLOT, slot);
+		attributes.put(SLOT, slot);
 		attributes.put(CLIENT_ADDRESS, address);
 		return true;
 	}
@@ -88,11 +109,22 @@ class MqttSubprotocolInterceptor implements HandshakeInterceptor {
 	@Override
 	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
 			@Nullable Exception exception) {
-		if (exception != null) {
-			// Counted in beforeHandshake, but never opened.
+		if (!(request.getAttributes().get(SLOT) instanceof ConnectionLimit.Slot slot)) {
+			// Refused before anything was counted.
+			return;
+		}
+		if (exception != null || !upgraded(response)) {
+			// Counted in beforeHandshake, but never opened (the upgrade failed, or the
+			// handshake itself was refused: no key, an unsupported version).
+			slot.release();
 			this.addresses.closed(this.addresses.clientAddress(request.getRemoteAddress(),
 					request.getHeaders().getFirst("X-Forwarded-For")));
 		}
+	}
+
+	private static boolean upgraded(ServerHttpResponse response) {
+		return !(response instanceof ServletServerHttpResponse servlet)
+				|| servlet.getServletResponse().getStatus() == HttpStatus.SWITCHING_PROTOCOLS.value();
 	}
 
 }

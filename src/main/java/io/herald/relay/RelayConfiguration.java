@@ -59,7 +59,9 @@ class RelayConfiguration implements WebSocketConfigurer {
 		registry.addHandler(this.handler, this.properties.path())
 			.setHandshakeHandler(handshakeHandler)
 			.addInterceptors(new MqttSubprotocolInterceptor(new OriginPolicy(this.properties.allowedOrigins()),
-					this.addresses, this.relays))
+					this.addresses, this.relays,
+					new ConnectionLimit(this.properties.web().maxConnections(),
+							"The web server's " + this.properties.path(), "herald.relay.web.max-connections")))
 			// Origins are checked by the interceptor, with the listener's rules.
 			.setAllowedOriginPatterns("*");
 	}

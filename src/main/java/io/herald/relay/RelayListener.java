@@ -2,7 +2,6 @@ package io.herald.relay;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.herald.broker.BrokerConnector;
 import io.netty.bootstrap.ServerBootstrap;
@@ -49,7 +48,7 @@ public class RelayListener implements SmartLifecycle {
 
 	private volatile SslContext sslContext;
 
-	private final AtomicInteger open = new AtomicInteger();
+	private final ConnectionLimit connections;
 
 	private volatile Channel server;
 
@@ -60,6 +59,8 @@ public class RelayListener implements SmartLifecycle {
 		this.connector = connector;
 		this.registry = registry;
 		this.properties = properties;
+		this.connections = new ConnectionLimit(properties.listener().maxConnections(), "This listener",
+				"herald.relay.listener.max-connections");
 		this.sslContext = sslContext;
 	}
 
@@ -177,11 +178,12 @@ public class RelayListener implements SmartLifecycle {
 
 		@Override
 		protected void initChannel(SocketChannel channel) {
-			int maxConnections = RelayListener.this.properties.listener().maxConnections();
 			// Counted from accept to close, handshakes included: each one holds a
 			// descriptor.
-			boolean full = RelayListener.this.open.incrementAndGet() > maxConnections;
-			channel.closeFuture().addListener((closed) -> RelayListener.this.open.decrementAndGet());
+			ConnectionLimit.Slot slot = RelayListener.this.connections.tryOpen();
+			if (slot != null) {
+				channel.closeFuture().addListener((closed) -> slot.release());
+			}
 			ChannelPipeline pipeline = channel.pipeline();
 			SslContext tls = RelayListener.this.sslContext;
 			if (tls != null) {
@@ -190,8 +192,8 @@ public class RelayListener implements SmartLifecycle {
 			pipeline.addLast(new HttpServerCodec(4096, MAX_HANDSHAKE_BYTES, MAX_HANDSHAKE_BYTES));
 			pipeline.addLast(new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
 			pipeline.addLast(new HandshakeGuard(RelayListener.this.properties.path(), this.origins, this.addresses,
-					RelayListener.this.properties.listener().handshakeTimeout(), full ? maxConnections : 0,
-					RelayListener.this.registry));
+					RelayListener.this.properties.listener().handshakeTimeout(),
+					(slot != null) ? null : RelayListener.this.connections.refusal(), RelayListener.this.registry));
 			ListenerRelay relay = new ListenerRelay(RelayListener.this.connector, RelayListener.this.registry,
 					RelayListener.this.properties, RelayListener.this.gate);
 			pipeline.addLast(relay.frameViolations());

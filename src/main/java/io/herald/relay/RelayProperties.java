@@ -46,6 +46,7 @@ import org.springframework.validation.annotation.Validated;
  * @param drainDelay on shutdown, how long Herald refuses new WebSocket handshakes with
  * 503 (and reports itself unready) while its browsers stay connected, before it tells
  * them to go away with 1001: time for a load balancer to stop sending browsers here
+ * @param web the web server's own endpoint
  */
 @Validated
 @ConfigurationProperties("herald.relay")
@@ -56,7 +57,8 @@ public record RelayProperties(@DefaultValue("/mqtt") @Pattern(regexp = "/.*") St
 		@DefaultValue("10s") @NotNull Duration connectTimeout, @DefaultValue("100") @Min(1) int maxSubscriptions,
 		@DefaultValue("100") @Min(1) int maxPublishRate, @DefaultValue("200") @Min(1) int publishBurst,
 		@DefaultValue("0") @Min(0) int maxConnectionsPerAddress, @DefaultValue List<String> trustedProxies,
-		@DefaultValue("30s") @NotNull Duration pingInterval, @DefaultValue("0s") @NotNull Duration drainDelay) {
+		@DefaultValue("30s") @NotNull Duration pingInterval, @DefaultValue("0s") @NotNull Duration drainDelay,
+		@DefaultValue @Valid Web web) {
 
 	public RelayProperties {
 		if (bufferSize != null && bufferSize.toBytes() < 512) {
@@ -71,6 +73,17 @@ public record RelayProperties(@DefaultValue("/mqtt") @Pattern(regexp = "/.*") St
 		if (socketBufferSize != null && socketBufferSize.toBytes() < 1024) {
 			throw new IllegalArgumentException("herald.relay.socket-buffer-size must be at least 1KB");
 		}
+	}
+
+	/**
+	 * The relay endpoint of the web server (Tomcat), beside the listener.
+	 *
+	 * @param maxConnections the most browsers the web server's endpoint holds at once; a
+	 * handshake beyond them is answered 503. Each takes about 105 KB of heap there (TLS
+	 * and WebSocket buffers, against some 6 KB on the listener): size the heap to it
+	 */
+	public record Web(@DefaultValue("2000") @Min(1) int maxConnections) {
+
 	}
 
 	/**

@@ -73,6 +73,9 @@ class RelayWebSocketHandler extends BinaryWebSocketHandler {
 		if (relay != null) {
 			relay.browserClosed(status);
 		}
+		if (session.getAttributes().get(MqttSubprotocolInterceptor.SLOT) instanceof ConnectionLimit.Slot slot) {
+			slot.release();
+		}
 		if (session.getAttributes().get(MqttSubprotocolInterceptor.CLIENT_ADDRESS) instanceof String address) {
 			this.addresses.closed(address);
 		}
