@@ -3,9 +3,9 @@
 # against Mosquitto's own WebSocket listener, lighttpd mod_wstunnel (wss) and optionally nginx
 # (wss), all in front of one Mosquitto, same load client.
 #
-#   bench/run.sh [--quick] [--nginx] [--rounds N] [--scenarios a,b,c,d,s,k] [--profile]
+#   bench/run.sh [--quick] [--nginx] [--rounds N] [--scenarios a,b,c,d,s,k] [--profile] [--perf]
 #                [--targets mosquitto-ws,lighttpd-wss,nginx-wss,herald-wss,herald-ws,herald-web-wss,herald-wss-open,
-#                           herald-sse,herald-wss-nometrics]
+#                           herald-sse,herald-wss-nometrics,herald-wss-alt]
 #
 # Scenarios a-d run by default; s (a plus a stalled subscriber; run with a) and k (soak: 100,000
 # visits against Herald, heap, threads, descriptors and direct memory before and after) on request.
@@ -15,6 +15,9 @@
 #   bench/run.sh --rounds 3 --scenarios a,s --targets herald-wss,lighttpd-wss
 #   bench/run.sh --rounds 1 --scenarios k --targets herald-wss
 #   HERALD_JAVA_OPTS=-Xmx512m bench/run.sh --rounds 1 --scenarios b --targets herald-wss
+#   HERALD_ALT_JAVA_OPTS=-XX:+UseParallelGC bench/run.sh --rounds 3 --scenarios a,c,d \
+#       --targets herald-wss,herald-wss-alt,lighttpd-wss
+#   bench/run.sh --perf --rounds 1 --scenarios a,c,d --targets herald-wss,lighttpd-wss
 #
 # The full run (3 rounds, 5 targets) takes about 50 minutes on 2 cores.
 # Installs nothing: checks the binaries it needs, builds Herald and the load client, starts every
@@ -24,6 +27,10 @@
 # Herald runs as shipped: HERALD_JAVA_OPTS (JVM options) and HERALD_ARGS (--property=value ...) try
 # other settings; the table's header shows any in use. HERALD_JAVA names another java binary for
 # Herald (the load client stays on the default java).
+# herald-wss-alt is Herald wss with one change to try in the same rounds (an A/B): HERALD_ALT_JAVA
+# (another java), HERALD_ALT_JAVA_OPTS (more JVM options), HERALD_ALT_ARGS (more --property=value).
+# --perf: perf record (cpu-clock) of every target's WebSocket server over each measured phase,
+# summed by library and by symbol into the results (needs perf, Debian package linux-perf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -77,6 +84,7 @@ out="$(pwd)/bench/target/results/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 java -Xms2g -Xmx4g -XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled ${BENCH_CLIENT_OPTS:-} \
     -Dbench.clockTicks="$(getconf CLK_TCK)" -Dbench.heraldJava="${HERALD_JAVA:-}" \
+    -Dbench.altJava="${HERALD_ALT_JAVA:-}" -Dbench.altJvm="${HERALD_ALT_JAVA_OPTS:-}" -Dbench.altArgs="${HERALD_ALT_ARGS:-}" \
     -cp "bench/target/classes:bench/target/lib/*" io.herald.bench.Bench \
     --herald-jar "$jar" --work "$work" --out "$out" ${HERALD_JAVA_OPTS:+--herald-jvm "$HERALD_JAVA_OPTS"} ${HERALD_ARGS:+--herald-args "$HERALD_ARGS"} "${args[@]}" \
     | tee "$out/report.md"

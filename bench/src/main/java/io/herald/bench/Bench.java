@@ -24,6 +24,8 @@ public final class Bench {
 
 	private final List<Double> loads = new ArrayList<>();
 
+	private CpuProfile cpuProfile;
+
 	private Bench(Options options) {
 		this.options = options;
 	}
@@ -168,10 +170,20 @@ public final class Bench {
 	 * a flight recording of the measured phase and its threads at the end of it.
 	 */
 	private void profile(ScenarioRunner.Phase phase, Scenario scenario, Target target) {
-		if (!this.options.profile() || !target.isHerald() || "w".equals(scenario.key())) {
+		if ("w".equals(scenario.key())) {
 			return;
 		}
 		String name = target.name().replace(' ', '-') + "-" + scenario.key();
+		if (this.options.perf() && phase == ScenarioRunner.Phase.MEASURE_START) {
+			this.cpuProfile = CpuProfile.start(target, this.options.out(), name);
+		}
+		if (this.options.perf() && phase == ScenarioRunner.Phase.MEASURE_END && this.cpuProfile != null) {
+			this.cpuProfile.stop();
+			this.cpuProfile = null;
+		}
+		if (!this.options.profile() || !target.isHerald()) {
+			return;
+		}
 		String jfr = this.options.out().resolve(name + ".jfr").toString();
 		switch (phase) {
 			case IDLE, LOADED -> {
@@ -189,7 +201,8 @@ public final class Bench {
 	}
 
 	private void jcmd(Target target, String file, String... command) {
-		List<String> args = new ArrayList<>(List.of("jcmd", Long.toString(target.server().pid())));
+		long pid = target.server().pid();
+		List<String> args = new ArrayList<>(List.of(HeraldProbe.jcmdFor(pid), Long.toString(pid)));
 		args.addAll(List.of(command));
 		Path output = this.options.out().resolve(file != null ? file : "jcmd.log");
 		try {
@@ -219,7 +232,7 @@ public final class Bench {
 		StringBuilder text = new StringBuilder();
 		for (Figure figure : List.of(Figure.CONNECTED, Figure.CONNECT_SECONDS, Figure.DELIVERED, Figure.LOST,
 				Figure.DELIVERIES_PER_SECOND, Figure.P50_MS, Figure.P99_MS, Figure.CPU_US_PER_DELIVERY,
-				Figure.SERVER_RSS_KB_PER_CONNECTION, Figure.SERVER_THREADS_MAX, Figure.CONNECTS_PER_SECOND,
+				Figure.SERVER_USER_US_PER_DELIVERY, Figure.SERVER_SYSTEM_US_PER_DELIVERY, Figure.SERVER_RSS_KB_PER_CONNECTION, Figure.SERVER_THREADS_MAX, Figure.CONNECTS_PER_SECOND,
 				Figure.CONNECT_P99_MS, Figure.CONNECT_CPU_MS, Figure.CLIENT_CPU_PERCENT, Figure.FAILED,
 				Figure.STALLED_OPEN, Figure.P99_IN_A_MS, Figure.P99_RATIO_TO_A, Figure.HEAP_BEFORE_MB,
 				Figure.HEAP_AFTER_MB, Figure.HEAP_MB_PER_1000, Figure.THREADS_BEFORE, Figure.THREADS_AFTER,
@@ -248,12 +261,13 @@ public final class Bench {
 
 	/** The command line. */
 	record Options(boolean quick, int rounds, List<String> targets, List<Scenario> scenarios, Path heraldJar,
-			Path work, Path out, boolean profile, List<String> heraldJvmOptions, List<String> heraldArguments,
-			int clientThreads) {
+			Path work, Path out, boolean profile, boolean perf, List<String> heraldJvmOptions,
+			List<String> heraldArguments, int clientThreads) {
 
 		static Options parse(String[] args) {
 			boolean quick = false;
 			boolean profile = false;
+			boolean perf = false;
 			Integer rounds = null;
 			List<String> targets = Servers.ALL;
 			List<String> scenarioKeys = List.of("a", "b", "c", "d");
@@ -266,6 +280,7 @@ public final class Bench {
 				switch (args[i]) {
 					case "--quick" -> quick = true;
 					case "--profile" -> profile = true;
+					case "--perf" -> perf = true;
 					case "--rounds" -> rounds = Integer.parseInt(args[++i]);
 					case "--targets" -> targets = targetNames(args[++i]);
 					case "--scenarios" -> scenarioKeys = Arrays.asList(args[++i].split(","));
@@ -276,6 +291,9 @@ public final class Bench {
 					case "--herald-args" -> heraldArguments.addAll(Arrays.asList(args[++i].trim().split("\\s+")));
 					default -> throw new IllegalArgumentException("Unknown option " + args[i]);
 				}
+			}
+			if (perf && !CpuProfile.available()) {
+				throw new IllegalArgumentException("--perf needs perf (Debian package linux-perf)");
 			}
 			if (jar == null || work == null || out == null) {
 				throw new IllegalArgumentException("--herald-jar, --work and --out are required (run.sh sets them)");
@@ -290,7 +308,7 @@ public final class Bench {
 				.filter((s) -> keys.contains(s.key()))
 				.toList();
 			return new Options(quick, rounds != null ? rounds : (quick ? 1 : 3), targets, scenarios, jar, work, out,
-					profile, jvm, heraldArguments, 2);
+					profile, perf, jvm, heraldArguments, 2);
 		}
 
 		private static List<String> targetNames(String list) {

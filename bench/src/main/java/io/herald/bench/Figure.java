@@ -42,6 +42,8 @@ enum Figure {
 	DIRECT_BEFORE_MB("direct buffers before (MB)", "%.2f"),
 	DIRECT_AFTER_MB("direct buffers after (MB)", "%.2f"),
 	OUT_OF_MEMORY_ERRORS("OutOfMemoryError lines in the server's log", "%.0f"),
+	SERVER_USER_US_PER_DELIVERY("WebSocket server's user CPU per delivery or visit (µs)", "%.1f"),
+	SERVER_SYSTEM_US_PER_DELIVERY("WebSocket server's kernel CPU per delivery or visit (µs)", "%.1f"),
 	SERVER_READS_PER_DELIVERY("server reads per delivery", "%.2f"),
 	SERVER_WRITES_PER_DELIVERY("server writes per delivery", "%.2f"),
 	SERVER_BYTES_PER_READ("server bytes per read", "%.0f"),

@@ -116,11 +116,22 @@ final class HeraldProbe {
 		return line.substring(line.lastIndexOf(' ') + 1).trim();
 	}
 
-	/** jcmd next to Herald's java, else on the PATH. */
+	/**
+	 * The jcmd beside the java that runs this process (another JDK's jcmd may fail to attach),
+	 * else the one on the PATH.
+	 */
+	static String jcmdFor(long pid) {
+		try {
+			Path beside = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).resolveSibling("jcmd");
+			return Files.isExecutable(beside) ? beside.toString() : "jcmd";
+		}
+		catch (IOException ex) {
+			return "jcmd";
+		}
+	}
+
 	static List<String> jcmd(long pid, String... command) {
-		Path beside = Path.of(Servers.heraldJava()).resolveSibling("jcmd");
-		List<String> args = new ArrayList<>(List.of(Files.isExecutable(beside) ? beside.toString() : "jcmd",
-				Long.toString(pid)));
+		List<String> args = new ArrayList<>(List.of(jcmdFor(pid), Long.toString(pid)));
 		args.addAll(List.of(command));
 		try {
 			Process jcmd = new ProcessBuilder(args).redirectErrorStream(true).start();

@@ -17,19 +17,21 @@ final class Machine {
 	static String describe(Bench.Options options) {
 		String cpu = firstLine("/proc/cpuinfo", "model name");
 		long memoryKb = Long.parseLong(firstLine("/proc/meminfo", "MemTotal").replaceAll("[^0-9]", ""));
+		String alternative = options.targets().contains(Servers.HERALD_WSS_ALT)
+				? "\n" + Servers.HERALD_WSS_ALT + ": " + Servers.Alternative.describe() : "";
 		return String.format(java.util.Locale.ROOT, """
 				# Herald benchmark
 				machine: %d cores (%s), %.0f GiB memory, Linux %s, open files limit %s
 				java %s (Herald: %s); %s; %s; %s
 				targets: %s; scenarios: %s; rounds: %d; Herald JVM options: %s; Herald arguments: %s
-				1-minute load average at start: %.2f""",
+				1-minute load average at start: %.2f%s""",
 				Runtime.getRuntime().availableProcessors(), cpu.substring(cpu.indexOf(':') + 1).trim(),
 				memoryKb / 1024.0 / 1024.0, System.getProperty("os.version"), command("sh", "-c", "ulimit -n"),
 				System.getProperty("java.version"), command(Servers.heraldJava(), "-version"), command("mosquitto", "-h"), command("lighttpd", "-v"),
 				command("nginx", "-v"), options.targets(),
 				options.scenarios().stream().map(Scenario::key).toList(), options.rounds(),
 				options.heraldJvmOptions().isEmpty() ? "(defaults)" : options.heraldJvmOptions(),
-				options.heraldArguments().isEmpty() ? "(as shipped)" : options.heraldArguments(), loadAverage());
+				options.heraldArguments().isEmpty() ? "(as shipped)" : options.heraldArguments(), loadAverage(), alternative);
 	}
 
 	static double loadAverage() {

@@ -22,12 +22,20 @@ final class ProcStats {
 	private ProcStats() {
 	}
 
-	/** One reading of a set of processes: CPU in microseconds (user + system), RSS in KB, threads. */
-	record Sample(long cpuMicros, long rssKb, int threads) {
+	/**
+	 * One reading of a set of processes: CPU in microseconds (user + system, and user alone), RSS in
+	 * KB, threads.
+	 */
+	record Sample(long cpuMicros, long rssKb, int threads, long userMicros) {
 
 		Sample minus(Sample earlier) {
 			return new Sample(this.cpuMicros - earlier.cpuMicros, this.rssKb - earlier.rssKb,
-					this.threads - earlier.threads);
+					this.threads - earlier.threads, this.userMicros - earlier.userMicros);
+		}
+
+		/** CPU in the kernel on the processes' behalf (system calls, interrupts they took). */
+		long systemMicros() {
+			return this.cpuMicros - this.userMicros;
 		}
 
 	}
@@ -37,13 +45,15 @@ final class ProcStats {
 		long cpu = 0;
 		long rss = 0;
 		int threads = 0;
+		long user = 0;
 		for (long pid : withDescendants(pids)) {
 			Sample one = sampleOne(pid);
 			cpu += one.cpuMicros;
 			rss += one.rssKb;
 			threads += one.threads;
+			user += one.userMicros;
 		}
-		return new Sample(cpu, rss, threads);
+		return new Sample(cpu, rss, threads, user);
 	}
 
 	static Sample self() {
@@ -63,7 +73,8 @@ final class ProcStats {
 			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
 			// The command name may hold spaces and parentheses: fields start after the last ')'.
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			long userTicks = Long.parseLong(fields[11]);
+			long ticks = userTicks + Long.parseLong(fields[12]);
 			long rssKb = 0;
 			int threads = 0;
 			for (String line : statusLines(pid)) {
@@ -74,11 +85,11 @@ final class ProcStats {
 					threads = Integer.parseInt(line.replaceAll("[^0-9]", ""));
 				}
 			}
-			return new Sample(ticks * 1_000_000 / CLOCK_TICKS, rssKb, threads);
+			return new Sample(ticks * 1_000_000 / CLOCK_TICKS, rssKb, threads, userTicks * 1_000_000 / CLOCK_TICKS);
 		}
 		catch (NoSuchFileException ex) {
 			// The process exited between listing and reading it.
-			return new Sample(0, 0, 0);
+			return new Sample(0, 0, 0, 0);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Failed to read /proc of process " + pid, ex);

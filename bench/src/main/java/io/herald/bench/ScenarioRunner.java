@@ -126,6 +126,7 @@ final class ScenarioRunner {
 
 			PhaseCounters counters = PhaseCounters.start(this.client, target, true);
 			ProcStats.Sample before = ProcStats.sample(target.allPids());
+			ProcStats.Sample serverBefore = ProcStats.sample(target.serverPids());
 			ProcStats.Sample clientBefore = ProcStats.self();
 			tally.latencyMicros();
 			long publishStart = System.nanoTime();
@@ -136,6 +137,7 @@ final class ScenarioRunner {
 			drain(tally, () -> publisher.published() * connected);
 			long elapsed = System.nanoTime() - publishStart;
 			ProcStats.Sample used = ProcStats.sample(target.allPids()).minus(before);
+			ProcStats.Sample serverUsed = ProcStats.sample(target.serverPids()).minus(serverBefore);
 			ProcStats.Sample clientUsed = ProcStats.self().minus(clientBefore);
 			counters.stop();
 			this.hooks.at(Phase.MEASURE_END, scenario, target);
@@ -155,6 +157,7 @@ final class ScenarioRunner {
 			result.put(Figure.MAX_MS, latency.getMaxValue() / 1000.0);
 			result.put(Figure.CPU_US_PER_DELIVERY, delivered == 0 ? Double.NaN : (double) used.cpuMicros() / delivered);
 			result.put(Figure.CLIENT_CPU_PERCENT, 100.0 * clientUsed.cpuMicros() / (elapsed / 1000.0));
+			putUserAndSystem(result, serverUsed, delivered);
 			counters.put(result, delivered);
 			if (stalled != null) {
 				result.put(Figure.STALLED_OPEN, stalled.open());
@@ -197,6 +200,7 @@ final class ScenarioRunner {
 		long elapsed = System.nanoTime() - start;
 		cohort.awaitClosed(Duration.ofSeconds(30));
 		ProcStats.Sample used = ProcStats.sample(target.allPids()).minus(idleAll);
+		ProcStats.Sample serverUsed = ProcStats.sample(target.serverPids()).minus(idleServer);
 		ProcStats.Sample clientUsed = ProcStats.self().minus(clientBefore);
 		counters.stop();
 		this.hooks.at(Phase.MEASURE_END, scenario, target);
@@ -211,8 +215,20 @@ final class ScenarioRunner {
 		result.put(Figure.CONNECT_CPU_MS, ok == 0 ? Double.NaN : used.cpuMicros() / 1000.0 / ok);
 		result.put(Figure.SERVER_RSS_GROWTH_MB, (ProcStats.sample(target.serverPids()).rssKb() - idleServer.rssKb()) / 1024.0);
 		result.put(Figure.CLIENT_CPU_PERCENT, 100.0 * clientUsed.cpuMicros() / (elapsed / 1000.0));
+		putUserAndSystem(result, serverUsed, ok);
 		counters.put(result, ok);
 		report(cohort, planned - ok, skipped.get());
+	}
+
+	/**
+	 * The WebSocket server's own CPU (the broker's not included) split into user and kernel time,
+	 * per delivery or per visit: which of the two a difference between targets is made of.
+	 */
+	private static void putUserAndSystem(Result result, ProcStats.Sample serverUsed, long count) {
+		if (count > 0) {
+			result.put(Figure.SERVER_USER_US_PER_DELIVERY, (double) serverUsed.userMicros() / count);
+			result.put(Figure.SERVER_SYSTEM_US_PER_DELIVERY, (double) serverUsed.systemMicros() / count);
+		}
 	}
 
 	static void putConnects(Result result, int attempted, Cohort cohort, long start, ProcStats.Sample used) {

@@ -39,8 +39,15 @@ final class Servers implements AutoCloseable {
 	/** Herald wss with its own meters off ({@code management.metrics.enable.herald=false}): what they cost. */
 	static final String HERALD_WSS_NOMETRICS = "Herald wss nometrics";
 
+	/**
+	 * Herald wss with one change to try against Herald wss in the same round: another java
+	 * ({@code bench.altJava}), more JVM options ({@code bench.altJvm}) or more arguments
+	 * ({@code bench.altArgs}), from run.sh's HERALD_ALT_JAVA, HERALD_ALT_JAVA_OPTS and HERALD_ALT_ARGS.
+	 */
+	static final String HERALD_WSS_ALT = "Herald wss alt";
+
 	static final List<String> ALL = List.of(MOSQUITTO_WS, LIGHTTPD_WSS, NGINX_WSS, HERALD_WSS, HERALD_WS,
-			HERALD_WEB_WSS, HERALD_WSS_OPEN, HERALD_SSE, HERALD_WSS_NOMETRICS);
+			HERALD_WEB_WSS, HERALD_WSS_OPEN, HERALD_SSE, HERALD_WSS_NOMETRICS, HERALD_WSS_ALT);
 
 	/** A relay holds two descriptors per browser; every process here may open at most 20,000. */
 	private static final int MAX_FDS = 20_000;
@@ -95,6 +102,7 @@ final class Servers implements AutoCloseable {
 				case HERALD_SSE -> startHerald(name, true, true, true, List.of());
 				case HERALD_WSS_NOMETRICS ->
 					startHerald(name, true, true, true, List.of("--management.metrics.enable.herald=false"));
+				case HERALD_WSS_ALT -> startHerald(name, true, true, true, Alternative.fromProperties());
 				default -> throw new IllegalArgumentException("Unknown target " + name);
 			});
 		}
@@ -212,21 +220,63 @@ final class Servers implements AutoCloseable {
 		return java.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java;
 	}
 
+	/** What Herald wss alt changes: its java, extra JVM options, extra arguments. */
+	record Alternative(String java, List<String> jvmOptions, List<String> arguments) {
+
+		static Alternative fromProperties() {
+			Alternative alternative = new Alternative(System.getProperty("bench.altJava", ""),
+					words(System.getProperty("bench.altJvm", "")), words(System.getProperty("bench.altArgs", "")));
+			if (alternative.java.isEmpty() && alternative.jvmOptions.isEmpty() && alternative.arguments.isEmpty()) {
+				throw new IllegalArgumentException(HERALD_WSS_ALT + " would be Herald wss itself: set HERALD_ALT_JAVA, "
+						+ "HERALD_ALT_JAVA_OPTS or HERALD_ALT_ARGS");
+			}
+			return alternative;
+		}
+
+		/** One line for the report's header, or null when nothing differs. */
+		static String describe() {
+			String java = System.getProperty("bench.altJava", "");
+			String jvm = System.getProperty("bench.altJvm", "").trim();
+			String args = System.getProperty("bench.altArgs", "").trim();
+			List<String> parts = new ArrayList<>();
+			if (!java.isEmpty()) {
+				parts.add("java " + java);
+			}
+			if (!jvm.isEmpty()) {
+				parts.add("JVM options " + jvm);
+			}
+			if (!args.isEmpty()) {
+				parts.add("arguments " + args);
+			}
+			return parts.isEmpty() ? null : String.join(", ", parts);
+		}
+
+		private static List<String> words(String text) {
+			return text.isBlank() ? List.of() : List.of(text.trim().split("\\s+"));
+		}
+
+	}
+
 	private Target startHerald(String name, boolean tls, boolean listener, boolean security, List<String> extra) {
+		return startHerald(name, tls, listener, security, new Alternative(heraldJava(), List.of(), extra));
+	}
+
+	private Target startHerald(String name, boolean tls, boolean listener, boolean security, Alternative change) {
 		int port = ServerProcess.freePort();
 		int listenerPort = ServerProcess.freePort();
 		String key = name.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
 		List<String> command = new ArrayList<>();
-		command.add(heraldJava());
+		command.add(change.java().isEmpty() ? heraldJava() : change.java());
 		command.addAll(this.heraldJvmOptions);
+		command.addAll(change.jvmOptions());
 		Collections.addAll(command, "-jar", this.heraldJar.toString(), "--server.address=127.0.0.1",
 				"--server.port=" + port, "--herald.broker.embedded=false",
 				"--herald.broker.url=tcp://127.0.0.1:" + this.brokerPort,
 				"--server.ssl.enabled=" + tls, "--herald.relay.listener.enabled=" + listener,
 				"--herald.relay.listener.address=127.0.0.1", "--herald.relay.listener.port=" + listenerPort,
 				"--herald.security.enabled=" + security);
-		command.addAll(extra);
 		command.addAll(this.heraldArguments);
+		command.addAll(change.arguments());
 		// Each Herald in a directory of its own: its ./data (certificate, signing secret, VAPID
 		// keys, the push subscriptions' H2 file) is not shared with another target's.
 		Path home = this.directory.resolve(key);
