@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where a WebSocket server spends its CPU during the measured phase, the same way for every
  * target: {@code perf record -e cpu-clock} samples of its process, summed by library (the kernel,
- * the JVM, JIT-compiled Java, libcrypto, ...) and by symbol. For a JVM, {@code jcmd
+ * the JVM, JIT-compiled Java, libcrypto, ...), by thread name and by symbol. For a JVM, {@code jcmd
  * Compiler.perfmap} names the JIT-compiled methods first. Only the two text summaries are kept.
  */
 final class CpuProfile {
@@ -70,7 +70,7 @@ final class CpuProfile {
 		}
 	}
 
-	/** Stop sampling and write the summaries by library and by symbol. */
+	/** Stop sampling and write the summaries by library, by thread and by symbol. */
 	void stop() {
 		long pid = this.target.server().pid();
 		// perf record writes its file when interrupted, as after Ctrl-C.
@@ -91,6 +91,8 @@ final class CpuProfile {
 		}
 		try {
 			report("dso", this.out.resolve(this.name + "-perf-by-library.txt"));
+			// By thread name: for a JVM, its event loops apart from its JIT compiler and GC threads.
+			report("comm", this.out.resolve(this.name + "-perf-by-thread.txt"));
 			report("dso,sym", this.out.resolve(this.name + "-perf-by-symbol.txt"));
 		}
 		finally {
