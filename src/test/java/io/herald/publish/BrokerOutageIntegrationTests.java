@@ -64,7 +64,8 @@ class BrokerOutageIntegrationTests extends WithExternalMosquitto {
 
 		await().atMost(WAIT).until(() -> publish(http, topic, "after").getStatusCode(), HttpStatus.ACCEPTED::equals);
 		await().atMost(WAIT).until(() -> feedState(http), "subscribed"::equals);
-		assertThat(health(http).get("status").stringValue()).isEqualTo("UP");
+		// Readiness waits for every broker subscriber, not only the feed.
+		await().atMost(WAIT).until(() -> health(http).get("status").stringValue(), "UP"::equals);
 		assertThat(publish(http, topic, "resubscribed").getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
 		await().atMost(WAIT)
 			.until(() -> http.get()
