@@ -3,6 +3,7 @@ package io.herald.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Where a WebSocket server spends its CPU during the measured phase, the same way for every
  * target: {@code perf record -e cpu-clock} samples of its process, summed by library (the kernel,
  * the JVM, JIT-compiled Java, libcrypto, ...), by thread name and by symbol. For a JVM, {@code jcmd
- * Compiler.perfmap} names the JIT-compiled methods first. Only the two text summaries are kept.
+ * Compiler.perfmap} names the JIT-compiled methods first. Only the text summaries are kept.
  */
 final class CpuProfile {
 
@@ -73,12 +74,11 @@ final class CpuProfile {
 	/** Stop sampling and write the summaries by library, by thread and by symbol. */
 	void stop() {
 		long pid = this.target.server().pid();
-		// perf record writes its file when interrupted, as after Ctrl-C.
-		run(List.of("kill", "-INT", Long.toString(this.perf.pid())));
 		try {
-			if (!this.perf.waitFor(60, TimeUnit.SECONDS)) {
-				this.perf.destroyForcibly();
-			}
+			ServerProcess.interrupt(this.perf, Duration.ofSeconds(60));
+		}
+		catch (IOException ex) {
+			System.err.println("  could not stop perf record: " + ex.getMessage());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

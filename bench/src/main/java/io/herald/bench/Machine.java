@@ -18,7 +18,7 @@ final class Machine {
 		String cpu = firstLine("/proc/cpuinfo", "model name");
 		long memoryKb = Long.parseLong(firstLine("/proc/meminfo", "MemTotal").replaceAll("[^0-9]", ""));
 		String alternative = options.targets().contains(Servers.HERALD_WSS_ALT)
-				? "\n" + Servers.HERALD_WSS_ALT + ": " + Servers.Alternative.describe() : "";
+				? "\n" + Servers.HERALD_WSS_ALT + ": " + Servers.Launch.alternative().describe() : "";
 		return String.format(java.util.Locale.ROOT, """
 				# Herald benchmark
 				machine: %d cores (%s), %.0f GiB memory, Linux %s, open files limit %s

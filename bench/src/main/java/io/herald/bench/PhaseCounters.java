@@ -299,9 +299,7 @@ final class PhaseCounters {
 			return Map.of();
 		}
 		try {
-			new ProcessBuilder("kill", "-INT", Long.toString(this.perf.pid())).start().waitFor(10, TimeUnit.SECONDS);
-			if (!this.perf.waitFor(10, TimeUnit.SECONDS)) {
-				this.perf.destroyForcibly();
+			if (!ServerProcess.interrupt(this.perf, Duration.ofSeconds(10))) {
 				return Map.of();
 			}
 			return perfCounts(Files.readAllLines(this.perfOutput));

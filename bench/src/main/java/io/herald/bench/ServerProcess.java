@@ -152,4 +152,17 @@ final class ServerProcess implements AutoCloseable {
 		sleep(duration.toMillis());
 	}
 
+	/**
+	 * Stop a perf process as Ctrl-C would, so that it writes what it counted or recorded, and
+	 * wait for it; false (and the process killed) if it did not end within {@code timeout}.
+	 */
+	static boolean interrupt(Process process, Duration timeout) throws IOException, InterruptedException {
+		new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+		if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			return true;
+		}
+		process.destroyForcibly();
+		return false;
+	}
+
 }

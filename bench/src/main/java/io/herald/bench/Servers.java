@@ -102,7 +102,7 @@ final class Servers implements AutoCloseable {
 				case HERALD_SSE -> startHerald(name, true, true, true, List.of());
 				case HERALD_WSS_NOMETRICS ->
 					startHerald(name, true, true, true, List.of("--management.metrics.enable.herald=false"));
-				case HERALD_WSS_ALT -> startHerald(name, true, true, true, Alternative.fromProperties());
+				case HERALD_WSS_ALT -> startHerald(name, true, true, true, alternative());
 				default -> throw new IllegalArgumentException("Unknown target " + name);
 			});
 		}
@@ -220,35 +220,35 @@ final class Servers implements AutoCloseable {
 		return java.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java;
 	}
 
-	/** What Herald wss alt changes: its java, extra JVM options, extra arguments. */
-	record Alternative(String java, List<String> jvmOptions, List<String> arguments) {
+	/**
+	 * How a Herald target is launched beyond what every Herald shares: its java (empty for
+	 * {@link #heraldJava()}), JVM options and arguments of its own.
+	 */
+	record Launch(String java, List<String> jvmOptions, List<String> arguments) {
 
-		static Alternative fromProperties() {
-			Alternative alternative = new Alternative(System.getProperty("bench.altJava", ""),
-					words(System.getProperty("bench.altJvm", "")), words(System.getProperty("bench.altArgs", "")));
-			if (alternative.java.isEmpty() && alternative.jvmOptions.isEmpty() && alternative.arguments.isEmpty()) {
-				throw new IllegalArgumentException(HERALD_WSS_ALT + " would be Herald wss itself: set HERALD_ALT_JAVA, "
-						+ "HERALD_ALT_JAVA_OPTS or HERALD_ALT_ARGS");
-			}
-			return alternative;
+		/** Herald wss alt's change, from run.sh's HERALD_ALT_JAVA, HERALD_ALT_JAVA_OPTS and HERALD_ALT_ARGS. */
+		static Launch alternative() {
+			return new Launch(System.getProperty("bench.altJava", ""), words(System.getProperty("bench.altJvm", "")),
+					words(System.getProperty("bench.altArgs", "")));
 		}
 
-		/** One line for the report's header, or null when nothing differs. */
-		static String describe() {
-			String java = System.getProperty("bench.altJava", "");
-			String jvm = System.getProperty("bench.altJvm", "").trim();
-			String args = System.getProperty("bench.altArgs", "").trim();
+		boolean changesNothing() {
+			return this.java.isEmpty() && this.jvmOptions.isEmpty() && this.arguments.isEmpty();
+		}
+
+		/** For the report's header. */
+		String describe() {
 			List<String> parts = new ArrayList<>();
-			if (!java.isEmpty()) {
-				parts.add("java " + java);
+			if (!this.java.isEmpty()) {
+				parts.add("java " + this.java);
 			}
-			if (!jvm.isEmpty()) {
-				parts.add("JVM options " + jvm);
+			if (!this.jvmOptions.isEmpty()) {
+				parts.add("JVM options " + String.join(" ", this.jvmOptions));
 			}
-			if (!args.isEmpty()) {
-				parts.add("arguments " + args);
+			if (!this.arguments.isEmpty()) {
+				parts.add("arguments " + String.join(" ", this.arguments));
 			}
-			return parts.isEmpty() ? null : String.join(", ", parts);
+			return parts.isEmpty() ? "(nothing)" : String.join(", ", parts);
 		}
 
 		private static List<String> words(String text) {
@@ -257,11 +257,20 @@ final class Servers implements AutoCloseable {
 
 	}
 
-	private Target startHerald(String name, boolean tls, boolean listener, boolean security, List<String> extra) {
-		return startHerald(name, tls, listener, security, new Alternative(heraldJava(), List.of(), extra));
+	private static Launch alternative() {
+		Launch alternative = Launch.alternative();
+		if (alternative.changesNothing()) {
+			throw new IllegalArgumentException(HERALD_WSS_ALT + " would be Herald wss itself: set HERALD_ALT_JAVA, "
+					+ "HERALD_ALT_JAVA_OPTS or HERALD_ALT_ARGS");
+		}
+		return alternative;
 	}
 
-	private Target startHerald(String name, boolean tls, boolean listener, boolean security, Alternative change) {
+	private Target startHerald(String name, boolean tls, boolean listener, boolean security, List<String> extra) {
+		return startHerald(name, tls, listener, security, new Launch("", List.of(), extra));
+	}
+
+	private Target startHerald(String name, boolean tls, boolean listener, boolean security, Launch change) {
 		int port = ServerProcess.freePort();
 		int listenerPort = ServerProcess.freePort();
 		String key = name.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
