@@ -30,7 +30,7 @@
 # herald-wss-alt is Herald wss with one change to try in the same rounds (an A/B): HERALD_ALT_JAVA
 # (another java), HERALD_ALT_JAVA_OPTS (more JVM options), HERALD_ALT_ARGS (more --property=value).
 # --perf: perf record (cpu-clock) of every target's WebSocket server over each measured phase,
-# summed by library and by symbol into the results (needs perf, Debian package linux-perf).
+# summed by library, by thread and by symbol into the results (needs perf, Debian package linux-perf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
